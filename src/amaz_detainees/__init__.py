@@ -1,0 +1,14 @@
+"""Sourced, typed, validated data on Armenia–Azerbaijan detainee releases and the deals behind them.
+
+>>> import amaz_detainees as ad
+>>> "counts" in ad.tables()
+True
+"""
+
+from ._version import __version__
+from .loading import DataValidationError, load, schema, table_schema, tables
+from .report import ValidationReport
+from .validation import validate
+
+__all__ = ["DataValidationError", "ValidationReport", "__version__", "load", "schema", "table_schema", "tables",
+           "validate"]

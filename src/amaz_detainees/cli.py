@@ -1,0 +1,106 @@
+"""Command line: ``amaz-detainees validate|info|stamp``.
+
+Exit codes: 0 valid / done, 1 invalid data, 2 unreadable package or bad usage. Problems are listed,
+never raised as tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__, integrity
+from .package_files import PackageError, open_package
+from .validation import validate
+
+
+def _validate(args: argparse.Namespace) -> int:
+    report = validate(args.path, conformance=not args.no_frictionless)
+    unreadable = any(p.check == "descriptor" and p.table == "datapackage.json" and p.row is None
+                     and not report.rows for p in report.problems)
+    if args.json:
+        json.dump(report.to_dict(), sys.stdout, indent=2, ensure_ascii=False, default=str)
+        print()
+    else:
+        print(report)
+        if not report.relations.empty:
+            print("declared relations:")
+            for r in report.relations.itertuples(index=False):
+                verdict = "holds" if r.holds else ("BROKEN" if r.scope == "within_source" else "sources disagree")
+                print(f"  {r.relation_id}: {r.expression} [{r.scope}] {verdict}")
+    if unreadable:
+        return 2
+    return 0 if report.ok else 1
+
+
+def _info(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .loading import load
+
+    package = open_package(args.path)
+    print(f"amaz-detainees {__version__} (data package version {package.descriptor.get('version', '?')})")
+    print(f"package: {package.root}")
+    print("tables:")
+    for name in package.names:
+        rows = len(load(name, path=args.path, validate=False))
+        print(f"  {name:<22} {rows:>4} rows  {package.resource(name).get('description', '')[:70]}")
+    sources = load("sources", path=args.path, validate=False)
+    counts = load("counts", path=args.path, validate=False)
+    print(f"sources: {len(sources)} documents from {sources['publisher'].nunique()} publishers; by side: "
+          + ", ".join(f"{k} {v}" for k, v in sources["side"].value_counts().items() if v))
+    held = counts[(counts["measure"] == "released") & (counts["unit"] == "persons")]
+    print(f"counts: {len(counts)} figures from {counts['source_id'].nunique()} sources; "
+          f"{len(held)} figures on people released")
+    events = load("events", path=args.path, validate=False)
+    first, last = events["date_start"].min(), events["date_end"].max()
+    if not pd.isna(first) and not pd.isna(last):
+        print(f"events: {len(events)} from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
+    return 0
+
+
+def _stamp(args: argparse.Namespace) -> int:
+    package = open_package(args.path)
+    if args.check:
+        problems = [p for name in package.names for p in integrity.check(package, name)]
+        for p in problems:
+            print(p)
+        return 1 if problems else 0
+    changed = integrity.stamp(package)
+    print("datapackage.json updated" if changed else "datapackage.json already up to date")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="amaz-detainees", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"amaz-detainees {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="validate a package (default: the shipped one)")
+    v.add_argument("path", nargs="?", help="package directory or datapackage.json")
+    v.add_argument("--json", action="store_true", help="machine-readable report on stdout")
+    v.add_argument("--no-frictionless", action="store_true", help="skip the Frictionless conformance pass")
+    v.set_defaults(run=_validate)
+    i = sub.add_parser("info", help="version, tables, rows and sources")
+    i.add_argument("path", nargs="?")
+    i.set_defaults(run=_info)
+    s = sub.add_parser("stamp", help="write bytes and sha256 of each data file into datapackage.json")
+    s.add_argument("path", nargs="?")
+    s.add_argument("--check", action="store_true", help="only report files that differ from the record")
+    s.set_defaults(run=_stamp)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (PackageError, KeyError, OSError) as exc:
+        print(f"amaz-detainees: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""Byte counts and sha256 hashes of the data files, as recorded in datapackage.json.
+
+The descriptor records ``bytes`` and ``hash`` ("sha256:<hex>") for every resource. ``stamp``
+rewrites them from the files (and nothing else: no timestamps, so an unchanged package gives an
+unchanged descriptor); ``check`` reports every file that no longer matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .package_files import DESCRIPTOR, Package
+from .report import Problem
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """(bytes, "sha256:<hex>") of a file."""
+    data = path.read_bytes()
+    return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def check(package: Package, name: str) -> list[Problem]:
+    """Problems where the file of resource ``name`` differs from its recorded bytes or hash."""
+    resource = package.resource(name)
+    path = package.data_path(name)
+    if not path.is_file():
+        return []  # reported by the reader
+    size, digest = file_digest(path)
+    problems = []
+    if "hash" not in resource or "bytes" not in resource:
+        problems.append(Problem(name, None, None, "hash", "the descriptor records no bytes/hash for this file"))
+        return problems
+    if resource["bytes"] != size:
+        problems.append(Problem(name, None, None, "bytes",
+                                f"{path.name} has {size} bytes but the descriptor records {resource['bytes']}"))
+    if resource["hash"] != digest:
+        problems.append(Problem(name, None, None, "hash",
+                                f"{path.name} does not match its recorded sha256 (edited or corrupted; "
+                                "re-validate, then run `amaz-detainees stamp`)"))
+    return problems
+
+
+def matches(package: Package, name: str) -> bool:
+    """True when the file is byte-identical to what the descriptor records (cheap trust check)."""
+    resource = package.resource(name)
+    path = package.data_path(name)
+    return path.is_file() and file_digest(path)[1] == resource.get("hash")
+
+
+def stamp(package: Package) -> bool:
+    """Write current bytes and hashes into datapackage.json; True if anything changed."""
+    descriptor = package.descriptor
+    for resource in descriptor["resources"]:
+        resource["bytes"], resource["hash"] = file_digest(package.root / resource["path"])
+    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+    target = package.root / DESCRIPTOR
+    if target.read_text(encoding="utf-8") == text:
+        return False
+    target.write_text(text, encoding="utf-8")
+    return True

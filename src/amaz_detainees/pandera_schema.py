@@ -1,0 +1,95 @@
+"""Derive pandera schemas from Table Schemas: the JSON files stay the one place a column is defined.
+
+``pandera.io.from_frictionless_schema`` is not used: with pandas 3 it rejects nullable integers,
+reads "false" and "" as True and keeps dates as strings. This converter knows a short list of types
+and constraints and raises ``UnsupportedSchema`` on anything else, so a new constraint cannot be
+ignored silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .cells import UnsupportedSchema, dtype_for
+
+KNOWN_FIELD_KEYS = {"name", "type", "format", "title", "description", "constraints", "categories",
+                    "example", "trueValues", "falseValues", "bareNumber", "unit"}
+KNOWN_SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "description", "title"}
+
+
+def _pattern_check(pattern: str) -> pa.Check:
+    return pa.Check(lambda s: s.str.fullmatch(pattern).fillna(True).astype(bool),
+                    name="pattern", error=f"pattern {pattern}")
+
+
+def field_checks(spec: dict[str, Any]) -> list[pa.Check]:
+    """pandera checks for one field's constraints (``required`` and ``unique`` go on the Column)."""
+    checks: list[pa.Check] = []
+    constraints = spec.get("constraints", {})
+    for key, value in constraints.items():
+        if key in ("required", "unique"):
+            continue
+        if key == "enum":
+            checks.append(pa.Check.isin(value, name="enum"))
+        elif key == "minimum":
+            checks.append(pa.Check.ge(value, name="minimum"))
+        elif key == "maximum":
+            checks.append(pa.Check.le(value, name="maximum"))
+        elif key == "pattern":
+            checks.append(_pattern_check(value))
+        elif key == "minLength":
+            checks.append(pa.Check.str_length(min_value=value, name="minLength"))
+        elif key == "maxLength":
+            checks.append(pa.Check.str_length(max_value=value, name="maxLength"))
+        else:
+            raise UnsupportedSchema(f"field {spec['name']!r}: constraint {key!r} is not supported")
+    return checks
+
+
+def column_for(spec: dict[str, Any], *, categorical: bool, key: bool = False) -> pa.Column:
+    unknown = set(spec) - KNOWN_FIELD_KEYS
+    if unknown:
+        raise UnsupportedSchema(f"field {spec.get('name')!r}: unsupported properties {sorted(unknown)}")
+    constraints = spec.get("constraints", {})
+    enum = constraints.get("enum")
+    dtype: Any = dtype_for(spec)
+    if categorical and enum is not None:
+        dtype = pd.CategoricalDtype(enum)
+    return pa.Column(
+        dtype,
+        checks=field_checks(spec),
+        nullable=not constraints.get("required", False),
+        unique=key or bool(constraints.get("unique", False)),
+        report_duplicates="exclude_first",
+        title=spec.get("title"),
+        description=spec.get("description"),
+        name=spec["name"],
+    )
+
+
+def to_pandera(table_schema: dict[str, Any], *, name: str | None = None, categorical: bool = True) -> pa.DataFrameSchema:
+    """pandera schema equivalent to a Table Schema.
+
+    ``categorical=True`` describes frames as ``load`` returns them (enum fields as categoricals);
+    ``False`` describes the text-typed frames the validator checks before that conversion.
+    """
+    unknown = set(table_schema) - KNOWN_SCHEMA_KEYS
+    if unknown:
+        raise UnsupportedSchema(f"schema {name!r}: unsupported properties {sorted(unknown)}")
+    primary_key = table_schema.get("primaryKey")
+    if isinstance(primary_key, str):
+        primary_key = [primary_key]
+    single_key = primary_key[0] if primary_key and len(primary_key) == 1 else None
+    return pa.DataFrameSchema(
+        {spec["name"]: column_for(spec, categorical=categorical, key=spec["name"] == single_key)
+         for spec in table_schema["fields"]},
+        unique=primary_key if primary_key and len(primary_key) > 1 else None,
+        report_duplicates="exclude_first",
+        strict=True,
+        ordered=True,
+        name=name,
+        description=table_schema.get("description"),
+    )

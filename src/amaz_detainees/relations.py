@@ -1,0 +1,71 @@
+"""Evaluate declared arithmetic between counts (``count_relations`` + ``count_relation_terms``).
+
+A relation whose counts all come from one source must hold: if it does not, the source (or our
+transcription of it) is inconsistent and validation fails. A relation across sources is evaluated
+and reported, agreeing or not: disagreement between outlets is data, not an error.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import pandas as pd
+
+from .report import Problem
+
+OPERATORS = {"eq": operator.eq, "le": operator.le, "ge": operator.ge}
+SYMBOLS = {"eq": "=", "le": "≤", "ge": "≥"}
+RESULT_COLUMNS = ["relation_id", "scope", "expression", "lhs", "rhs", "holds", "sources"]
+
+
+def _expression(terms: pd.DataFrame, op: str) -> str:
+    def side(name: str) -> str:
+        part = terms[terms["term_side"] == name]
+        text = ""
+        for i, (_, t) in enumerate(part.iterrows()):
+            sign = "−" if t["sign"] == -1 else "+"
+            text += (f"{'-' if sign == '−' else ''}{t['value']}" if i == 0 else f" {sign} {t['value']}")
+        return text
+    return f"{side('lhs')} {SYMBOLS[op]} {side('rhs')}"
+
+
+def evaluate(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Problem]]:
+    """One result row per relation, and the problems (broken within-source relations, bad declarations)."""
+    needed = ("count_relations", "count_relation_terms", "counts")
+    if not all(n in tables for n in needed):
+        return pd.DataFrame(columns=RESULT_COLUMNS), []
+    relations, terms, counts = (tables[n] for n in needed)
+    facts = counts.drop_duplicates("count_id").set_index("count_id")[["value", "unit", "source_id"]]
+    terms = terms.join(facts, on="count_id").reset_index()
+    results, problems = [], []
+    for row, rel in relations.iterrows():
+        rid, op, scope = rel["relation_id"], rel["operator"], rel["scope"]
+        mine = terms[terms["relation_id"] == rid]
+        if mine["value"].isna().any() or pd.isna(op) or pd.isna(scope):
+            continue  # dangling or broken terms are reported elsewhere
+        if not {"lhs", "rhs"} <= set(mine["term_side"]):
+            problems.append(Problem("count_relations", int(row), "relation_id", "relation",
+                                    f"relation {rid!r} needs at least one lhs and one rhs term"))
+            continue
+        if mine["unit"].nunique() > 1:
+            problems.append(Problem("count_relations", int(row), "relation_id", "relation",
+                                    f"relation {rid!r} mixes units {sorted(mine['unit'].unique())}"))
+            continue
+        sources = sorted(mine["source_id"].unique())
+        actual_scope = "within_source" if len(sources) == 1 else "across_sources"
+        if scope != actual_scope:
+            problems.append(Problem("count_relations", int(row), "scope", "relation",
+                                    f"relation {rid!r} is declared {scope} but its counts come from "
+                                    f"{len(sources)} source(s)"))
+        signed = mine["value"].astype("int64") * mine["sign"].astype("int64")
+        lhs = int(signed[mine["term_side"] == "lhs"].sum())
+        rhs = int(signed[mine["term_side"] == "rhs"].sum())
+        holds = bool(OPERATORS[op](lhs, rhs))
+        expression = _expression(mine, op)
+        results.append({"relation_id": rid, "scope": scope, "expression": expression, "lhs": lhs, "rhs": rhs,
+                        "holds": holds, "sources": ", ".join(sources)})
+        if not holds and scope == "within_source":
+            problems.append(Problem("count_relations", int(row), "relation_id", "relation",
+                                    f"relation {rid!r} does not hold within its source: {expression} "
+                                    f"({lhs} vs {rhs})"))
+    return pd.DataFrame(results, columns=RESULT_COLUMNS), problems

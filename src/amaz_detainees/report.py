@@ -1,0 +1,67 @@
+"""Problems found in a package, and the report that collects them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+ERROR_COLUMNS = ["table", "row", "field", "check", "message"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule, located as precisely as possible.
+
+    ``row`` is the row number in the CSV file as Frictionless counts it (the header is row 1, the
+    first data row is row 2); None for problems with a whole table or the descriptor.
+    """
+
+    table: str
+    row: int | None
+    field: str | None
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.table
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", field {self.field}"
+        return f"{where}: [{self.check}] {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """What ``validate`` found: every problem at once, plus how each declared relation came out."""
+
+    problems: list[Problem] = field(default_factory=list)
+    relations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """One row per problem: table, row, field, check, message."""
+        frame = pd.DataFrame([p.__dict__ for p in self.problems], columns=ERROR_COLUMNS)
+        return frame.astype({"row": "Int64"})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.ok,
+            "errors": [p.__dict__ for p in self.problems],
+            "relations": self.relations.to_dict(orient="records"),
+            "rows": self.rows,
+        }
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"valid: {len(self.rows)} tables, {sum(self.rows.values())} rows"
+        lines = [f"invalid: {len(self.problems)} problem(s)"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)

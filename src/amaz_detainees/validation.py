@@ -1,0 +1,131 @@
+"""Full validation of a package: structure, types, constraints, keys, cross-table rules, relations.
+
+Everything is collected and reported at once; nothing stops at the first problem and nothing raises
+for bad data. Order: descriptor and files, then each table (shape, types, Table Schema constraints
+via the derived pandera schema), then foreign keys, rules and relations, then Frictionless.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from . import integrity, relations, rules
+from .cells import ParsedTable, TableFileError, UnsupportedSchema, parse_table
+from .package_files import DESCRIPTOR, Package, PackageError, open_package
+from .report import Problem, ValidationReport
+
+NAME = re.compile(r"[a-z][a-z0-9_]*")
+PANDERA_CHECKS = {"not_nullable": "required", "field_uniqueness": "unique",
+                  "multiple_fields_uniqueness": "primary-key"}
+
+
+def descriptor_problems(package: Package) -> list[Problem]:
+    """Naming convention (file stem = resource name = schema stem) and required resource properties."""
+    problems = []
+    names = package.names
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem(DESCRIPTOR, None, None, "descriptor", f"resource name {dup!r} is used twice"))
+    for res in package.resources:
+        name = res["name"]
+        if not isinstance(name, str) or not NAME.fullmatch(name):
+            problems.append(Problem(DESCRIPTOR, None, None, "descriptor", f"bad resource name {name!r}"))
+            continue
+        if res.get("path") != f"data/{name}.csv":
+            problems.append(Problem(DESCRIPTOR, None, name, "descriptor", f"path must be data/{name}.csv"))
+        if res.get("schema") != f"schemas/{name}.schema.json":
+            problems.append(Problem(DESCRIPTOR, None, name, "descriptor", f"schema must be schemas/{name}.schema.json"))
+    return problems
+
+
+def pandera_problems(parsed: ParsedTable, table_schema: dict) -> list[Problem]:
+    """Constraint problems from the pandera schema derived from the Table Schema."""
+    import pandera.errors
+
+    from .pandera_schema import to_pandera
+
+    schema = to_pandera(table_schema, name=parsed.name, categorical=False)
+    try:
+        schema.validate(parsed.frame, lazy=True)
+        return []
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    problems = []
+    for case in cases.itertuples(index=False):
+        row = None if pd.isna(case.index) else int(case.index)
+        field = None if pd.isna(case.column) else str(case.column)
+        check = PANDERA_CHECKS.get(str(case.check), str(case.check))
+        if check == "primary-key":
+            field = ", ".join(table_schema["primaryKey"])
+        if row is not None and field is not None and (row, field) in parsed.bad_cells:
+            continue  # already reported as a type or shape problem
+        problems.append(Problem(parsed.name, row, field, check, f"{case.failure_case!r} breaks {check}"))
+    return problems
+
+
+def foreign_key_problems(package: Package, tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Every foreign key value exists in the referenced table (empty values are not references)."""
+    problems = []
+    for name, frame in tables.items():
+        for fk in package.table_schema(name).get("foreignKeys", []):
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            ref = fk["reference"]
+            target = ref.get("resource") or name
+            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+            if target not in tables:
+                continue
+            known = set(tables[target][ref_fields].dropna().itertuples(index=False, name=None))
+            for row, values in frame[fields].dropna().iterrows():
+                if tuple(values) not in known:
+                    problems.append(Problem(name, int(row), ", ".join(fields), "foreign-key",
+                                            f"{', '.join(map(str, values))} is not in {target}.{', '.join(ref_fields)}"))
+    return problems
+
+
+def check_tables(package: Package) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Parse and check every table on its own; the typed frames of the readable ones."""
+    tables: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for name in package.names:
+        try:
+            schema = package.table_schema(name)
+            problems.extend(integrity.check(package, name))
+            parsed = parse_table(name, package.data_path(name), schema)
+            problems.extend(parsed.problems)
+            problems.extend(pandera_problems(parsed, schema))
+        except PackageError as exc:
+            problems.append(Problem(name, None, None, "schema", str(exc)))
+            continue
+        except UnsupportedSchema as exc:
+            problems.append(Problem(name, None, None, "schema", str(exc)))
+            continue
+        except TableFileError as exc:
+            problems.append(exc.problem)
+            continue
+        tables[name] = parsed.frame
+    return tables, problems
+
+
+def validate(path: str | Path | None = None, *, conformance: bool = True) -> ValidationReport:
+    """Validate the package at ``path`` (None: the shipped package) and report every problem.
+
+    ``conformance=False`` skips the Frictionless pass (our own checks cover the same rules and more).
+    """
+    try:
+        package = open_package(path)
+    except PackageError as exc:
+        return ValidationReport([Problem(DESCRIPTOR, None, None, "descriptor", str(exc))])
+    problems = descriptor_problems(package)
+    tables, table_problems = check_tables(package)
+    problems += table_problems
+    problems += foreign_key_problems(package, tables)
+    problems += rules.check_rules(tables)
+    results, relation_problems = relations.evaluate(tables)
+    problems += relation_problems
+    if conformance:
+        from .conformance import frictionless_problems, merge
+
+        problems = merge(problems, frictionless_problems(package.root))
+    return ValidationReport(problems, results, {name: len(frame) for name, frame in tables.items()})
