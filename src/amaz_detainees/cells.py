@@ -46,7 +46,8 @@ def read_rows(table: str, path: Path) -> tuple[list[str], list[list[str]]]:
     except FileNotFoundError as exc:
         raise TableFileError(Problem(table, None, None, "file", f"{path.name} does not exist")) from exc
     except UnicodeDecodeError as exc:
-        raise TableFileError(Problem(table, None, None, "encoding", f"{path.name} is not UTF-8 ({exc.reason})")) from exc
+        problem = Problem(table, None, None, "encoding", f"{path.name} is not UTF-8 ({exc.reason})")
+        raise TableFileError(problem) from exc
     except csv.Error as exc:
         raise TableFileError(Problem(table, None, None, "csv", f"{path.name} is not well-formed CSV: {exc}")) from exc
     if not rows:

@@ -1,4 +1,4 @@
-"""Command line: ``amaz-detainees validate|info|stamp``.
+"""Command line: ``amaz-detainees validate|info|stamp|codebook``.
 
 Exit codes: 0 valid / done, 1 invalid data, 2 unreadable package or bad usage. Problems are listed,
 never raised as tracebacks.
@@ -51,13 +51,19 @@ def _info(args: argparse.Namespace) -> int:
     counts = load("counts", path=args.path, validate=False)
     print(f"sources: {len(sources)} documents from {sources['publisher'].nunique()} publishers; by side: "
           + ", ".join(f"{k} {v}" for k, v in sources["side"].value_counts().items() if v))
-    held = counts[(counts["measure"] == "released") & (counts["unit"] == "persons")]
-    print(f"counts: {len(counts)} figures from {counts['source_id'].nunique()} sources; "
-          f"{len(held)} figures on people released")
+    print(f"counts: {len(counts)} figures from {counts['source_id'].nunique()} sources")
     events = load("events", path=args.path, validate=False)
     first, last = events["date_start"].min(), events["date_end"].max()
     if not pd.isna(first) and not pd.isna(last):
         print(f"events: {len(events)} from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
+    released = counts[(counts["measure"] == "released") & counts["nationality"].isin(["ARM", "AZE"])
+                      & ~counts["subgroup"]]
+    totals = released.groupby(["event_id", "nationality", "held_by"], observed=True)["value"]
+    print("people released, by event and direction (min-max across sources, number of sources):")
+    for (event, nationality, held_by), values in totals:
+        group = released.loc[values.index]
+        span = f"{values.min()}" if values.min() == values.max() else f"{values.min()}-{values.max()}"
+        print(f"  {event}: {held_by} -> {nationality}: {span} ({group['source_id'].nunique()} sources)")
     return 0
 
 
@@ -70,6 +76,25 @@ def _stamp(args: argparse.Namespace) -> int:
         return 1 if problems else 0
     changed = integrity.stamp(package)
     print("datapackage.json updated" if changed else "datapackage.json already up to date")
+    return 0
+
+
+def _codebook(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .codebook import render
+
+    package = open_package(args.path)
+    text = render(package)
+    target = Path(args.out) if args.out else package.root / "CODEBOOK.md"
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != text:
+            print(f"{target} is stale: run `amaz-detainees codebook`", file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
     return 0
 
 
@@ -89,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?")
     s.add_argument("--check", action="store_true", help="only report files that differ from the record")
     s.set_defaults(run=_stamp)
+    c = sub.add_parser("codebook", help="write CODEBOOK.md from the descriptor and Table Schemas")
+    c.add_argument("path", nargs="?")
+    c.add_argument("--out", help="where to write (default: CODEBOOK.md beside datapackage.json)")
+    c.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    c.set_defaults(run=_codebook)
     return parser
 
 

@@ -30,16 +30,6 @@ def frictionless_problems(root: Path) -> list[Problem]:
 
 
 def merge(ours: list[Problem], theirs: list[Problem]) -> list[Problem]:
-    """Our problems plus Frictionless's, dropping theirs where we already named the same cell or file."""
-    seen_cells = {(p.table, p.row, p.field) for p in ours}
-    seen_files = {p.table for p in ours if p.row is None and p.check in ("hash", "bytes", "file", "encoding", "csv")}
-    merged = list(ours)
-    for p in theirs:
-        if (p.table, p.row, p.field) in seen_cells:
-            continue
-        if p.row is None and p.table in seen_files:
-            continue
-        if p.row is not None and (p.table, p.row, None) in seen_cells:
-            continue  # a row-shape problem we reported covers every cell of that row
-        merged.append(p)
-    return merged
+    """Our problems plus Frictionless's, dropping theirs where we already reported that row or file."""
+    seen = {(p.table, p.row) for p in ours}
+    return ours + [p for p in theirs if (p.table, p.row) not in seen]

@@ -21,29 +21,32 @@ KNOWN_SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingV
 
 
 def _pattern_check(pattern: str) -> pa.Check:
-    return pa.Check(lambda s: s.str.fullmatch(pattern).fillna(True).astype(bool),
-                    name="pattern", error=f"pattern {pattern}")
+    """Table Schema patterns match the whole value (frictionless anchors them as ^...$)."""
+    return pa.Check(lambda s: s.str.fullmatch(pattern).fillna(True).astype(bool), name="pattern", error="pattern")
 
 
 def field_checks(spec: dict[str, Any]) -> list[pa.Check]:
-    """pandera checks for one field's constraints (``required`` and ``unique`` go on the Column)."""
+    """pandera checks for one field's constraints (``required`` and ``unique`` go on the Column).
+
+    Each check is named after its Table Schema constraint, so reports use the standard's words.
+    """
     checks: list[pa.Check] = []
     constraints = spec.get("constraints", {})
     for key, value in constraints.items():
         if key in ("required", "unique"):
             continue
         if key == "enum":
-            checks.append(pa.Check.isin(value, name="enum"))
+            checks.append(pa.Check.isin(value, name="enum", error="enum"))
         elif key == "minimum":
-            checks.append(pa.Check.ge(value, name="minimum"))
+            checks.append(pa.Check.ge(value, name="minimum", error="minimum"))
         elif key == "maximum":
-            checks.append(pa.Check.le(value, name="maximum"))
+            checks.append(pa.Check.le(value, name="maximum", error="maximum"))
         elif key == "pattern":
             checks.append(_pattern_check(value))
         elif key == "minLength":
-            checks.append(pa.Check.str_length(min_value=value, name="minLength"))
+            checks.append(pa.Check.str_length(min_value=value, name="minLength", error="minLength"))
         elif key == "maxLength":
-            checks.append(pa.Check.str_length(max_value=value, name="maxLength"))
+            checks.append(pa.Check.str_length(max_value=value, name="maxLength", error="maxLength"))
         else:
             raise UnsupportedSchema(f"field {spec['name']!r}: constraint {key!r} is not supported")
     return checks
@@ -56,7 +59,7 @@ def column_for(spec: dict[str, Any], *, categorical: bool, key: bool = False) ->
     constraints = spec.get("constraints", {})
     enum = constraints.get("enum")
     dtype: Any = dtype_for(spec)
-    if categorical and enum is not None:
+    if categorical and enum is not None and spec.get("type", "string") == "string":
         dtype = pd.CategoricalDtype(enum)
     return pa.Column(
         dtype,
@@ -70,7 +73,9 @@ def column_for(spec: dict[str, Any], *, categorical: bool, key: bool = False) ->
     )
 
 
-def to_pandera(table_schema: dict[str, Any], *, name: str | None = None, categorical: bool = True) -> pa.DataFrameSchema:
+def to_pandera(
+    table_schema: dict[str, Any], *, name: str | None = None, categorical: bool = True
+) -> pa.DataFrameSchema:
     """pandera schema equivalent to a Table Schema.
 
     ``categorical=True`` describes frames as ``load`` returns them (enum fields as categoricals);

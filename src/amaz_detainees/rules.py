@@ -15,6 +15,7 @@ import pandas as pd
 from .report import Problem
 
 Tables = dict[str, pd.DataFrame]
+Suspect = set[tuple[str, int, str]]
 DATE_PREFIXES = ("date", "published", "claimed", "as_of")
 
 # The units a measure may be counted in.
@@ -32,19 +33,27 @@ MEASURE_UNITS = {
 PERSON_FIELDS = ("population", "nationality", "held_by")
 
 
+def usable(tables: Tables, table: str, columns: tuple[str, ...], suspect: Suspect) -> pd.DataFrame:
+    """Rows of ``table`` whose ``columns`` hold no cell already reported as broken."""
+    frame = tables[table]
+    bad = {row for (t, row, f) in suspect if t == table and f in columns}
+    return frame.drop(index=[r for r in bad if r in frame.index])
+
+
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> Iterator[tuple[int, pd.Series]]:
     for row, values in frame[mask.fillna(False).astype(bool)].iterrows():
         yield int(row), values
 
 
-def date_precision(tables: Tables) -> list[Problem]:
+def date_precision(tables: Tables, suspect: Suspect) -> list[Problem]:
     """Every (start, end, precision) triple is consistent: precision fixes which ends are filled."""
     problems = []
-    for table, frame in tables.items():
+    for table in tables:
         for prefix in DATE_PREFIXES:
             cols = f"{prefix}_start", f"{prefix}_end", f"{prefix}_precision"
-            if not set(cols) <= set(frame.columns):
+            if not set(cols) <= set(tables[table].columns):
                 continue
+            frame = usable(tables, table, cols, suspect)
             start, end, precision = (frame[c] for c in cols)
             for row in frame.index:
                 msg = _date_triple_error(start[row], end[row], precision[row])
@@ -78,9 +87,9 @@ def _date_triple_error(start: Any, end: Any, precision: Any) -> str | None:
     return None
 
 
-def count_bounds(tables: Tables) -> list[Problem]:
+def count_bounds(tables: Tables, suspect: Suspect) -> list[Problem]:
     """value_low <= value <= value_high, and the bounds fit the qualifier."""
-    counts = tables["counts"]
+    counts = usable(tables, "counts", ("value_low", "value", "value_high", "qualifier"), suspect)
     problems = []
     low, value, high, qual = counts["value_low"], counts["value"], counts["value_high"], counts["qualifier"]
     for row in counts.index:
@@ -92,7 +101,8 @@ def count_bounds(tables: Tables) -> list[Problem]:
         if not pd.isna(hi) and hi < v:
             problems.append(Problem("counts", int(row), "value_high", "bounds", f"value_high {hi} is below value {v}"))
         if q == "exact" and not (pd.isna(lo) and pd.isna(hi)):
-            problems.append(Problem("counts", int(row), "qualifier", "bounds", "an exact figure has no value_low/value_high"))
+            problems.append(Problem("counts", int(row), "qualifier", "bounds",
+                                    "an exact figure has no value_low/value_high"))
         if q == "at_least" and lo != v:
             problems.append(Problem("counts", int(row), "value_low", "bounds", "'at_least' needs value_low == value"))
         if q == "up_to" and hi != v:
@@ -100,14 +110,16 @@ def count_bounds(tables: Tables) -> list[Problem]:
     return problems
 
 
-def count_units(tables: Tables) -> list[Problem]:
+def count_units(tables: Tables, suspect: Suspect) -> list[Problem]:
     """The unit fits the measure; person fields are filled exactly when people are counted."""
-    counts = tables["counts"]
+    counts = usable(tables, "counts", ("measure", "unit", *PERSON_FIELDS), suspect)
     problems = []
     for row, c in counts.iterrows():
         if pd.isna(c["measure"]) or pd.isna(c["unit"]):
             continue
-        allowed = MEASURE_UNITS.get(c["measure"], set())
+        allowed = MEASURE_UNITS.get(c["measure"])
+        if allowed is None:
+            continue  # an unknown measure is an enum problem, reported already
         if c["unit"] not in allowed:
             problems.append(Problem("counts", int(row), "unit", "unit",
                                     f"measure {c['measure']!r} is counted in {sorted(allowed)}, not {c['unit']!r}"))
@@ -125,9 +137,10 @@ def _latest(frame: pd.DataFrame, prefix: str) -> pd.Series:
     return frame[f"{prefix}_end"].fillna(frame[f"{prefix}_start"])
 
 
-def as_of_not_after_publication(tables: Tables) -> list[Problem]:
+def as_of_not_after_publication(tables: Tables, suspect: Suspect) -> list[Problem]:
     """A figure cannot apply to a date after its source could have been published."""
-    counts, sources = tables["counts"], tables["sources"]
+    counts = usable(tables, "counts", ("source_id", "as_of_start"), suspect)
+    sources = usable(tables, "sources", ("source_id", "published_start", "published_end"), suspect)
     published = _latest(sources, "published")
     published.index = sources["source_id"]
     published = published[~published.index.duplicated()]
@@ -143,7 +156,7 @@ def as_of_not_after_publication(tables: Tables) -> list[Problem]:
     return problems
 
 
-def events_have_sources(tables: Tables) -> list[Problem]:
+def events_have_sources(tables: Tables, suspect: Suspect) -> list[Problem]:
     """Every event is reported by at least one source (event_sources)."""
     events, links = tables["events"], tables["event_sources"]
     sourced = set(links["event_id"].dropna())
@@ -151,9 +164,10 @@ def events_have_sources(tables: Tables) -> list[Problem]:
             for row, e in events["event_id"].items() if not pd.isna(e) and e not in sourced]
 
 
-def agreements_consistent(tables: Tables) -> list[Problem]:
+def agreements_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:
     """An agreement's date lies within its event's dates, and it has at least one provision."""
-    agreements, events, provisions = tables["agreements"], tables["events"], tables["provisions"]
+    agreements = usable(tables, "agreements", ("agreement_id", "agreement_date", "event_id"), suspect)
+    events, provisions = tables["events"], tables["provisions"]
     by_id = events.drop_duplicates("event_id").set_index("event_id")
     problems = []
     for row, a in agreements.iterrows():
@@ -170,9 +184,11 @@ def agreements_consistent(tables: Tables) -> list[Problem]:
     return problems
 
 
-def provisions_implemented(tables: Tables) -> list[Problem]:
+def provisions_implemented(tables: Tables, suspect: Suspect) -> list[Problem]:
     """An implemented provision names an event on or after its agreement's date; quantity matches its count."""
-    provisions, agreements = tables["provisions"], tables["agreements"]
+    provisions = usable(tables, "provisions", ("agreement_id", "implementation_status", "implemented_by_event_id",
+                                               "quantity", "count_id"), suspect)
+    agreements = tables["agreements"]
     events, counts = tables["events"], tables["counts"]
     agreement_date = agreements.drop_duplicates("agreement_id").set_index("agreement_id")["agreement_date"]
     ev = events.drop_duplicates("event_id").set_index("event_id")
@@ -198,15 +214,14 @@ def provisions_implemented(tables: Tables) -> list[Problem]:
         if pd.isna(p["quantity"]) != pd.isna(p["count_id"]):
             problems.append(Problem("provisions", row, "count_id", "quantity",
                                     "quantity and count_id are filled together or not at all"))
-        elif not pd.isna(p["count_id"]) and p["count_id"] in count_value.index:
-            if count_value[p["count_id"]] != p["quantity"]:
-                problems.append(Problem("provisions", row, "quantity", "quantity",
-                                        f"quantity {p['quantity']} differs from count {p['count_id']!r} "
-                                        f"({count_value[p['count_id']]})"))
+        elif p["count_id"] in count_value.index and count_value[p["count_id"]] != p["quantity"]:
+            problems.append(Problem("provisions", row, "quantity", "quantity",
+                                    f"quantity {p['quantity']} differs from count {p['count_id']!r} "
+                                    f"({count_value[p['count_id']]})"))
     return problems
 
 
-def relays_not_self(tables: Tables) -> list[Problem]:
+def relays_not_self(tables: Tables, suspect: Suspect) -> list[Problem]:
     """A source does not relay itself."""
     relays = tables["source_relays"]
     same = relays["source_id"] == relays["relayed_source_id"]
@@ -214,7 +229,7 @@ def relays_not_self(tables: Tables) -> list[Problem]:
             for row, _ in _rows(relays, same)]
 
 
-RULES: dict[str, tuple[tuple[str, ...], Callable[[Tables], list[Problem]]]] = {
+RULES: dict[str, tuple[tuple[str, ...], Callable[[Tables, Suspect], list[Problem]]]] = {
     "date-precision": ((), date_precision),
     "count-bounds": (("counts",), count_bounds),
     "count-units": (("counts",), count_units),
@@ -226,10 +241,10 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Tables], list[Problem]]]] = {
 }
 
 
-def check_rules(tables: Tables) -> list[Problem]:
-    """Run every rule whose tables are all available."""
+def check_rules(tables: Tables, suspect: Suspect | None = None) -> list[Problem]:
+    """Run every rule whose tables are all available, skipping rows that read already-broken cells."""
     problems: list[Problem] = []
     for needed, rule in RULES.values():
         if all(name in tables for name in needed):
-            problems.extend(rule(tables))
+            problems.extend(rule(tables, suspect or set()))
     return problems

@@ -52,17 +52,23 @@ def pandera_problems(parsed: ParsedTable, table_schema: dict) -> list[Problem]:
         return []
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    problems = []
+    specs = {f["name"]: f for f in table_schema["fields"]}
+    problems: dict[tuple, Problem] = {}
     for case in cases.itertuples(index=False):
         row = None if pd.isna(case.index) else int(case.index)
         field = None if pd.isna(case.column) else str(case.column)
         check = PANDERA_CHECKS.get(str(case.check), str(case.check))
         if check == "primary-key":
             field = ", ".join(table_schema["primaryKey"])
+            message = "duplicates the primary key of an earlier row"
+        else:
+            rule = specs.get(field, {}).get("constraints", {}).get(check, "")
+            rule = f" {rule}" if check not in ("required", "unique") else ""
+            message = "a value is required" if check == "required" else f"{case.failure_case!r} breaks {check}{rule}"
         if row is not None and field is not None and (row, field) in parsed.bad_cells:
             continue  # already reported as a type or shape problem
-        problems.append(Problem(parsed.name, row, field, check, f"{case.failure_case!r} breaks {check}"))
-    return problems
+        problems.setdefault((row, field, check), Problem(parsed.name, row, field, check, message))
+    return list(problems.values())
 
 
 def foreign_key_problems(package: Package, tables: dict[str, pd.DataFrame]) -> list[Problem]:
@@ -79,9 +85,19 @@ def foreign_key_problems(package: Package, tables: dict[str, pd.DataFrame]) -> l
             known = set(tables[target][ref_fields].dropna().itertuples(index=False, name=None))
             for row, values in frame[fields].dropna().iterrows():
                 if tuple(values) not in known:
+                    missing = ", ".join(map(str, values))
                     problems.append(Problem(name, int(row), ", ".join(fields), "foreign-key",
-                                            f"{', '.join(map(str, values))} is not in {target}.{', '.join(ref_fields)}"))
+                                            f"{missing} is not in {target}.{', '.join(ref_fields)}"))
     return problems
+
+
+def suspect_cells(problems: list[Problem]) -> set[tuple[str, int, str]]:
+    """Cells already reported as broken: rules skip rows that read them, to avoid knock-on reports."""
+    cells = set()
+    for p in problems:
+        if p.row is not None and p.field:
+            cells.update((p.table, p.row, f) for f in p.field.split(", "))
+    return cells
 
 
 def check_tables(package: Package) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -121,7 +137,7 @@ def validate(path: str | Path | None = None, *, conformance: bool = True) -> Val
     tables, table_problems = check_tables(package)
     problems += table_problems
     problems += foreign_key_problems(package, tables)
-    problems += rules.check_rules(tables)
+    problems += rules.check_rules(tables, suspect_cells(problems))
     results, relation_problems = relations.evaluate(tables)
     problems += relation_problems
     if conformance:

@@ -1,0 +1,45 @@
+# One entry point for people and CI (.ci/run calls `make test`). Needs only python3 (>= 3.11) and make.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WHEEL_VENV := .venv-wheel
+
+.PHONY: run test lint wheel-test bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+## run: install the package and run the main job (validate the data, then summarise it)
+run: $(BIN)/python
+	$(BIN)/python -m pip install -q .
+	$(BIN)/amaz-detainees validate
+	$(BIN)/amaz-detainees info
+
+## test: install with test extras, lint, check generated files, run the tests on the source tree and on the built wheel
+test: $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/amaz-detainees stamp --check
+	$(BIN)/amaz-detainees codebook --check
+	$(BIN)/pytest
+	$(MAKE) wheel-test
+
+## wheel-test: build the wheel, install it in a fresh venv and run the tests against it from another directory
+wheel-test: $(BIN)/python
+	rm -rf dist $(WHEEL_VENV)
+	$(BIN)/python -m build --wheel --outdir dist . >/dev/null
+	$(PY) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install -q --upgrade pip
+	$(WHEEL_VENV)/bin/python -m pip install -q dist/*.whl pytest
+	rm -rf /tmp/amaz-detainees-wheel-tests && mkdir -p /tmp/amaz-detainees-wheel-tests
+	cp -r tests /tmp/amaz-detainees-wheel-tests/
+	cd /tmp/amaz-detainees-wheel-tests && $(CURDIR)/$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider tests
+
+## bench: cold-start load speed against plain pandas
+bench: $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python benchmarks/load_speed.py
+
+clean:
+	rm -rf $(VENV) $(WHEEL_VENV) dist build

@@ -1,0 +1,54 @@
+"""Shared fixtures: a private copy of the shipped package to plant faults in."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from amaz_detainees.package_files import shipped_root
+
+
+def copy_package(target: Path) -> Path:
+    root = shipped_root()
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(root / "datapackage.json", target / "datapackage.json")
+    shutil.copytree(root / "data", target / "data")
+    shutil.copytree(root / "schemas", target / "schemas")
+    return target
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def edit_cell(root: Path, table: str, row: int, field: str, value: str) -> str:
+    """Set one cell (``row`` numbered as in reports: header = 1); returns the old value."""
+    path = root / "data" / f"{table}.csv"
+    rows = read_csv(path)
+    column = rows[0].index(field)
+    old = rows[row - 1][column]
+    rows[row - 1][column] = value
+    write_csv(path, rows)
+    return old
+
+
+def restamp(root: Path) -> None:
+    """Record the edited files' hashes, so only the planted fault itself is wrong."""
+    from amaz_detainees import integrity
+    from amaz_detainees.package_files import open_package
+
+    integrity.stamp(open_package(root))
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path) -> Path:
+    return copy_package(tmp_path / "pkg")
