@@ -41,7 +41,8 @@ def main() -> int:
             o, b = timed(ours), timed(base)
         pairs.append((o, b))
     ratio = statistics.median(o / b for o, b in pairs)
-    print(f"amaz-detainees {ad.__version__}, Python {platform.python_version()}, {platform.machine()}, {args.runs} pairs")
+    machine = f"Python {platform.python_version()}, {platform.machine()}"
+    print(f"amaz-detainees {ad.__version__}, {machine}, {args.runs} pairs")
     print(f"ad.load('counts')  median {statistics.median(o for o, _ in pairs):.3f} s")
     print(f"pd.read_csv(file)  median {statistics.median(b for _, b in pairs):.3f} s")
     print(f"paired ratio median {ratio:.3f} (target <= {TARGET})  {'MET' if ratio <= TARGET else 'NOT MET'}")

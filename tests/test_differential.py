@@ -82,6 +82,7 @@ def test_frictionless_and_pandera_reject_the_same_cell(tmp_path: Path, table: st
     our_cells = {(p.row, p.field) for p in ours}
 
     assert (flagged_row, field_name) in our_cells, ours
+    found = theirs.flatten(["rowNumber", "fieldName", "type"])
     assert (flagged_row, field_name) in their_cells or (
-        constraint == "unique" and (flagged_row, None) in their_cells), theirs.flatten(["rowNumber", "fieldName", "type"])
+        constraint == "unique" and (flagged_row, None) in their_cells), found
     shutil.rmtree(tmp_path / "data")

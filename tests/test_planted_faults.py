@@ -34,7 +34,7 @@ def drop_column(root: Path) -> None:
 def add_column(root: Path) -> None:
     path = root / "data" / "places.csv"
     rows = read_csv(path)
-    write_csv(path, [rows[0] + ["extra"]] + [r + ["x"] for r in rows[1:]])
+    write_csv(path, [rows[0] + ["extra"]] + [[*r, "x"] for r in rows[1:]])
 
 
 def break_relation(root: Path) -> None:
@@ -50,7 +50,8 @@ FAULTS: dict[str, Fault] = {
     "duplicate key": (duplicate_key, True, ("counts", 3, "count_id", "unique")),
     "dangling reference": (lambda r: edit_cell(r, "counts", 4, "source_id", "no-such-source"), True,
                            ("counts", 4, "source_id", "foreign-key")),
-    "bad enum": (lambda r: edit_cell(r, "events", 2, "event_type", "massacre"), True, ("events", 2, "event_type", "enum")),
+    "bad enum": (lambda r: edit_cell(r, "events", 2, "event_type", "unknown-type"), True,
+                 ("events", 2, "event_type", "enum")),
     "negative": (lambda r: edit_cell(r, "counts", 6, "value", "-3"), True, ("counts", 6, "value", "minimum")),
     "non-integer": (lambda r: edit_cell(r, "counts", 5, "value", "32a"), True, ("counts", 5, "value", "type")),
     "impossible date": (lambda r: edit_cell(r, "events", 3, "date_start", "2023-02-30"), True,
@@ -67,7 +68,8 @@ FAULTS: dict[str, Fault] = {
     "as-of after publication": (lambda r: edit_cell(r, "counts", 2, "as_of_start", "2024-01-01") and
                                 edit_cell(r, "counts", 2, "as_of_end", "2024-01-01"), True,
                                 ("counts", 2, "as_of_start", "as-of-after-publication")),
-    "pattern": (lambda r: edit_cell(r, "sources", 3, "language", "english"), True, ("sources", 3, "language", "pattern")),
+    "pattern": (lambda r: edit_cell(r, "sources", 3, "language", "english"), True,
+                ("sources", 3, "language", "pattern")),
     "unreadable descriptor": (lambda r: (r / "datapackage.json").write_text("{not json", encoding="utf-8"), False,
                               ("datapackage.json", None, None, "descriptor")),
 }
