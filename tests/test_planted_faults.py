@@ -41,6 +41,19 @@ def break_relation(root: Path) -> None:
     edit_cell(root, "counts", row_of(root, "counts", "c-ar-p5-41"), "value", "40")
 
 
+def drop_resource_path(root: Path) -> None:
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    del descriptor["resources"][0]["path"]
+    (root / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def append_text(table: str, data: bytes) -> Callable[[Path], object]:
+    def plant(root: Path) -> None:
+        with (root / "data" / f"{table}.csv").open("ab") as fh:
+            fh.write(data)
+    return plant
+
+
 def row_of(root: Path, table: str, key: str) -> int:
     return [r[0] for r in read_csv(root / "data" / f"{table}.csv")].index(key) + 1
 
@@ -70,6 +83,9 @@ FAULTS: dict[str, Fault] = {
                                 ("counts", 2, "as_of_start", "as-of-after-publication")),
     "pattern": (lambda r: edit_cell(r, "sources", 3, "language", "english"), True,
                 ("sources", 3, "language", "pattern")),
+    "resource without path": (drop_resource_path, False, ("datapackage.json", None, "sources", "descriptor")),
+    "stray quote": (append_text("places", b'"unclosed,quote\n'), True, ("places", None, None, "csv")),
+    "not utf-8": (append_text("actors", b"\xff\xfe\n"), True, ("actors", None, None, "encoding")),
     "unreadable descriptor": (lambda r: (r / "datapackage.json").write_text("{not json", encoding="utf-8"), False,
                               ("datapackage.json", None, None, "descriptor")),
 }
@@ -88,7 +104,8 @@ def test_fault_is_caught_and_named(package_copy: Path, fault: str) -> None:
 
 
 def test_all_faults_at_once_are_all_reported(package_copy: Path) -> None:
-    planted = [f for f in FAULTS if f not in ("unreadable descriptor", "duplicate key", "extra column")]
+    planted = [f for f in FAULTS if f not in ("unreadable descriptor", "duplicate key", "extra column",
+                                              "resource without path", "stray quote", "not utf-8")]
     for fault in planted:
         FAULTS[fault][0](package_copy)
     report = ad.validate(package_copy)

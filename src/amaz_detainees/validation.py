@@ -33,6 +33,9 @@ def descriptor_problems(package: Package) -> list[Problem]:
         if not isinstance(name, str) or not NAME.fullmatch(name):
             problems.append(Problem(DESCRIPTOR, None, None, "descriptor", f"bad resource name {name!r}"))
             continue
+        for key in ("path", "schema"):
+            if key not in res:
+                problems.append(Problem(DESCRIPTOR, None, name, "descriptor", f"resource {name!r} has no {key!r}"))
         if res.get("path") != f"data/{name}.csv":
             problems.append(Problem(DESCRIPTOR, None, name, "descriptor", f"path must be data/{name}.csv"))
         if res.get("schema") != f"schemas/{name}.schema.json":
@@ -105,6 +108,9 @@ def check_tables(package: Package) -> tuple[dict[str, pd.DataFrame], list[Proble
     tables: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     for name in package.names:
+        resource = package.resource(name)
+        if not isinstance(resource.get("path"), str) or not isinstance(resource.get("schema"), str):
+            continue  # reported by descriptor_problems
         try:
             schema = package.table_schema(name)
             problems.extend(integrity.check(package, name))
