@@ -8,7 +8,6 @@ at the same row and field. This keeps the converter from drifting away from the 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import frictionless
@@ -85,4 +84,3 @@ def test_frictionless_and_pandera_reject_the_same_cell(tmp_path: Path, table: st
     found = theirs.flatten(["rowNumber", "fieldName", "type"])
     assert (flagged_row, field_name) in their_cells or (
         constraint == "unique" and (flagged_row, None) in their_cells), found
-    shutil.rmtree(tmp_path / "data")

@@ -136,6 +136,14 @@ def test_cli_validates_the_shipped_package() -> None:
     assert out.stdout.startswith("valid: 13 tables")
 
 
+def test_cli_info_on_an_invalid_package_exits_1_without_traceback(package_copy: Path) -> None:
+    edit_cell(package_copy, "counts", 2, "value", "32a")
+    out = subprocess.run([sys.executable, "-m", "amaz_detainees.cli", "info", str(package_copy)],
+                         capture_output=True, text=True)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "counts, row 2, field value: [type]" in out.stderr
+
+
 def test_cli_usage_error_exits_2() -> None:
     out = subprocess.run([sys.executable, "-m", "amaz_detainees.cli", "frobnicate"], capture_output=True, text=True)
     assert out.returncode == 2

@@ -38,6 +38,14 @@ class ParsedTable:
     bad_cells: set[tuple[int, str]] = field(default_factory=set)
 
 
+class TableFileError(Exception):
+    """A table file that cannot be read at all; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
 def read_rows(table: str, path: Path) -> tuple[list[str], list[list[str]]]:
     """Header and data rows of a UTF-8 CSV file; raises ``TableFileError`` if it cannot be read."""
     try:
@@ -53,12 +61,6 @@ def read_rows(table: str, path: Path) -> tuple[list[str], list[list[str]]]:
     if not rows:
         raise TableFileError(Problem(table, None, None, "csv", f"{path.name} is empty (no header row)"))
     return rows[0], rows[1:]
-
-
-class TableFileError(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
 
 
 def text_frame(table: str, schema: dict[str, Any], header: list[str], rows: list[list[str]]) -> ParsedTable:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__, integrity
+from .loading import DataValidationError, load
 from .package_files import PackageError, open_package
 from .validation import validate
 
@@ -38,21 +39,17 @@ def _validate(args: argparse.Namespace) -> int:
 def _info(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .loading import load
-
     package = open_package(args.path)
+    frames = {name: load(name, path=args.path) for name in package.names}
     print(f"amaz-detainees {__version__} (data package version {package.descriptor.get('version', '?')})")
     print(f"package: {package.root}")
     print("tables:")
-    for name in package.names:
-        rows = len(load(name, path=args.path, validate=False))
-        print(f"  {name:<22} {rows:>4} rows  {package.resource(name).get('description', '')[:70]}")
-    sources = load("sources", path=args.path, validate=False)
-    counts = load("counts", path=args.path, validate=False)
+    for name, frame in frames.items():
+        print(f"  {name:<22} {len(frame):>4} rows  {package.resource(name).get('description', '')[:70]}")
+    sources, counts, events = frames["sources"], frames["counts"], frames["events"]
     print(f"sources: {len(sources)} documents from {sources['publisher'].nunique()} publishers; by side: "
           + ", ".join(f"{k} {v}" for k, v in sources["side"].value_counts().items() if v))
     print(f"counts: {len(counts)} figures from {counts['source_id'].nunique()} sources")
-    events = load("events", path=args.path, validate=False)
     first, last = events["date_start"].min(), events["date_end"].max()
     if not pd.isna(first) and not pd.isna(last):
         print(f"events: {len(events)} from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
@@ -127,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
+    except DataValidationError as exc:
+        print(f"amaz-detainees: the package is invalid (run `amaz-detainees validate`):\n{exc}", file=sys.stderr)
+        return 1
     except (PackageError, KeyError, OSError) as exc:
         print(f"amaz-detainees: {exc}", file=sys.stderr)
         return 2
