@@ -1,4 +1,4 @@
-"""Command line: ``amaz-detainees validate|info|stamp|codebook``.
+"""Command line: ``amaz-detainees validate|info|show|stamp|codebook``.
 
 Exit codes: 0 valid / done, 1 invalid data, 2 unreadable package or bad usage. Problems are listed,
 never raised as tracebacks.
@@ -53,14 +53,38 @@ def _info(args: argparse.Namespace) -> int:
     first, last = events["date_start"].min(), events["date_end"].max()
     if not pd.isna(first) and not pd.isna(last):
         print(f"events: {len(events)} from {first:%Y-%m-%d} to {last:%Y-%m-%d}")
-    released = counts[(counts["measure"] == "released") & counts["nationality"].isin(["ARM", "AZE"])
-                      & ~counts["subgroup"]]
-    totals = released.groupby(["event_id", "nationality", "held_by"], observed=True)["value"]
-    print("people released, by event and direction (min-max across sources, number of sources):")
-    for (event, nationality, held_by), values in totals:
-        group = released.loc[values.index]
-        span = f"{values.min()}" if values.min() == values.max() else f"{values.min()}-{values.max()}"
-        print(f"  {event}: {held_by} -> {nationality}: {span} ({group['source_id'].nunique()} sources)")
+    from .views import releases
+
+    table = releases(args.path)
+    print(f"releases and exchanges: {len(table)} (min-max persons across sources; `amaz-detainees show releases`):")
+    for r in table.itertuples(index=False):
+        print(f"  {r.date:%Y-%m-%d} {r.event_id}: to Armenia {_span(r.to_armenia_min, r.to_armenia_max)}, "
+              f"to Azerbaijan {_span(r.to_azerbaijan_min, r.to_azerbaijan_max)} ({r.n_sources} sources)")
+    return 0
+
+
+def _span(low: object, high: object) -> str:
+    import pandas as pd
+
+    if pd.isna(low):
+        return "-"
+    return f"{low}" if low == high else f"{low}-{high}"
+
+
+def _show(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .views import VIEWS, reconcile
+
+    frame = reconcile(args.rule, path=args.path) if args.view == "claims" else VIEWS[args.view](args.path)
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif args.format == "json":
+        print(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                               "display.max_colwidth", 60):
+            print(frame.to_string(index=False))
     return 0
 
 
@@ -107,6 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("info", help="version, tables, rows and sources")
     i.add_argument("path", nargs="?")
     i.set_defaults(run=_info)
+    from .views import RECONCILIATION_RULES, VIEWS
+
+    w = sub.add_parser("show", help="print a derived view: releases, held-over-time or claims (with --rule)")
+    w.add_argument("view", choices=sorted(VIEWS))
+    w.add_argument("path", nargs="?")
+    w.add_argument("--rule", choices=list(RECONCILIATION_RULES), default="all",
+                   help="reconciliation rule for the claims view (default: all)")
+    w.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    w.set_defaults(run=_show)
     s = sub.add_parser("stamp", help="write bytes and sha256 of each data file into datapackage.json")
     s.add_argument("path", nargs="?")
     s.add_argument("--check", action="store_true", help="only report files that differ from the record")
@@ -127,6 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataValidationError as exc:
         print(f"amaz-detainees: the package is invalid (run `amaz-detainees validate`):\n{exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (PackageError, KeyError, OSError) as exc:
         print(f"amaz-detainees: {exc}", file=sys.stderr)
         return 2

@@ -59,6 +59,23 @@ def _table(package: Package, name: str) -> list[str]:
     return lines
 
 
+def _views() -> list[str]:
+    from . import views
+
+    lines = ["## Derived views", "", "Computed from the tables on demand (`amaz_detainees.views`, or "
+             "`amaz-detainees show <view>`); nothing is stored:", ""]
+    for name, function in views.VIEWS.items():
+        doc = (function.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        lines.append(f"- `{name}` (`{function.__name__}()`): {' '.join(doc.split())}")
+    lines += ["", "## Reconciliation rules", "",
+              "Claims are grouped into quantities by " + ", ".join(f"`{k}`" for k in views.QUANTITY_KEY)
+              + " (`subgroup_population` is the population for a subgroup and `all` otherwise). "
+              "`reconcile(rule)` or `amaz-detainees show claims --rule RULE`:", ""]
+    lines += [f"- `{rule}`: {text}" for rule, text in views.RECONCILIATION_RULES.items()]
+    lines.append("")
+    return lines
+
+
 def render(package: Package) -> str:
     """The whole codebook as Markdown."""
     d = package.descriptor
@@ -76,6 +93,7 @@ def render(package: Package) -> str:
                  "sources is evaluated and reported (agreeing or not), never an error.")
     lines.append("- `hash` / `bytes`: every data file matches the sha256 and size recorded in datapackage.json.")
     lines.append("")
+    lines += _views()
     lines.append("Measures and the units they are counted in: "
                  + "; ".join(f"`{m}` ({', '.join(sorted(u))})" for m, u in rules.MEASURE_UNITS.items()) + ".")
     return "\n".join(lines).rstrip() + "\n"

@@ -59,13 +59,19 @@ def column_for(spec: dict[str, Any], *, categorical: bool, key: bool = False) ->
     constraints = spec.get("constraints", {})
     enum = constraints.get("enum")
     dtype: Any = dtype_for(spec)
+    nullable = not constraints.get("required", False) and not key
+    unique = key or bool(constraints.get("unique", False))
+    checks = field_checks(spec)
+    if unique and nullable:  # Table Schema: empty cells never clash with each other
+        checks.append(pa.Check(lambda s: s.isna() | ~s.duplicated(keep="first"), name="unique", error="unique"))
+        unique = False
     if categorical and enum is not None and spec.get("type", "string") == "string":
         dtype = pd.CategoricalDtype(enum)
     return pa.Column(
         dtype,
-        checks=field_checks(spec),
+        checks=checks,
         nullable=not constraints.get("required", False),
-        unique=key or bool(constraints.get("unique", False)),
+        unique=unique,
         report_duplicates="exclude_first",
         title=spec.get("title"),
         description=spec.get("description"),

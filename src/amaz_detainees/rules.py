@@ -24,12 +24,21 @@ MEASURE_UNITS = {
     "captured": {"persons"},
     "held": {"persons"},
     "settlements_changed_control": {"settlements"},
-    "sentence_length": {"years"},
+    "sentence_length": {"years", "months"},
     "visit_interval": {"weeks"},
     "release_delay": {"years"},
     "states_supporting": {"states"},
     "group_members": {"states"},
+    "held_unacknowledged": {"persons"},
+    "missing": {"persons"},
+    "wounded": {"persons"},
+    "sentenced": {"persons"},
+    "remains_returned": {"persons"},
+    "mines_mapped": {"mines"},
+    "messages_relayed": {"messages"},
 }
+# Check statuses that claim someone saw the document at its address.
+SEEN_AT_URL = {"seed", "verified", "verified_alt_url"}
 PERSON_FIELDS = ("population", "nationality", "held_by")
 
 
@@ -133,8 +142,8 @@ def count_units(tables: Tables, suspect: Suspect) -> list[Problem]:
 
 
 def _latest(frame: pd.DataFrame, prefix: str) -> pd.Series:
-    """Latest possible date of a (start, end, precision) triple."""
-    return frame[f"{prefix}_end"].fillna(frame[f"{prefix}_start"])
+    """Latest possible date of a (start, end, precision) triple; NaT when open-ended ('after', 'unknown')."""
+    return frame[f"{prefix}_end"]
 
 
 def as_of_not_after_publication(tables: Tables, suspect: Suspect) -> list[Problem]:
@@ -229,6 +238,46 @@ def relays_not_self(tables: Tables, suspect: Suspect) -> list[Problem]:
             for row, _ in _rows(relays, same)]
 
 
+def sources_without_url(tables: Tables, suspect: Suspect) -> list[Problem]:
+    """A source with no address is never marked as seen (seed/verified) and says why in its note."""
+    sources = usable(tables, "sources", ("url", "check_status", "note"), suspect)
+    problems = []
+    for row, s in sources[sources["url"].isna()].iterrows():
+        if s["check_status"] in SEEN_AT_URL:
+            problems.append(Problem("sources", int(row), "check_status", "no-url",
+                                    f"a source without url cannot be {s['check_status']!r}"))
+        if pd.isna(s["note"]):
+            problems.append(Problem("sources", int(row), "note", "no-url",
+                                    "a source without url needs a note saying why"))
+    return problems
+
+
+def counted_from_before_as_of(tables: Tables, suspect: Suspect) -> list[Problem]:
+    """A running total counts from a date on or before its as-of date."""
+    counts = usable(tables, "counts", ("counted_from", "as_of_start", "as_of_end"), suspect)
+    latest = counts["as_of_end"].fillna(counts["as_of_start"])
+    bad = counts["counted_from"].notna() & latest.notna() & (counts["counted_from"] > latest)
+    return [Problem("counts", row, "counted_from", "counted-from", "counted_from is after the as-of date")
+            for row, _ in _rows(counts, bad)]
+
+
+def return_items_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:
+    """An item given in return belongs to a release or exchange, and its sizing count is from the same source."""
+    items = usable(tables, "return_items", ("event_id", "source_id", "count_id"), suspect)
+    event_type = tables["events"].drop_duplicates("event_id").set_index("event_id")["event_type"]
+    count_source = tables["counts"].drop_duplicates("count_id").set_index("count_id")["source_id"]
+    problems = []
+    for row, item in items.iterrows():
+        kind = event_type.get(item["event_id"])
+        if kind is not None and kind not in ("release", "exchange"):
+            problems.append(Problem("return_items", int(row), "event_id", "return-item",
+                                    f"event {item['event_id']!r} is a {kind!r}, not a release or exchange"))
+        if not pd.isna(item["count_id"]) and count_source.get(item["count_id"], item["source_id"]) != item["source_id"]:
+            problems.append(Problem("return_items", int(row), "count_id", "return-item",
+                                    "the sizing count comes from another source"))
+    return problems
+
+
 RULES: dict[str, tuple[tuple[str, ...], Callable[[Tables, Suspect], list[Problem]]]] = {
     "date-precision": ((), date_precision),
     "count-bounds": (("counts",), count_bounds),
@@ -238,6 +287,9 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Tables, Suspect], list[Problem
     "agreements": (("agreements", "events", "provisions"), agreements_consistent),
     "provisions": (("provisions", "agreements", "events", "counts"), provisions_implemented),
     "relays": (("source_relays",), relays_not_self),
+    "no-url": (("sources",), sources_without_url),
+    "counted-from": (("counts",), counted_from_before_as_of),
+    "return-items": (("return_items", "events", "counts"), return_items_consistent),
 }
 
 
