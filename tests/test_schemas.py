@@ -102,7 +102,7 @@ def test_version_is_single_sourced() -> None:
         assert f"## [{ad.__version__}]" in changelog
 
 
-@pytest.mark.parametrize("module", ["amaz_detainees", "amaz_detainees.loading"])
+@pytest.mark.parametrize("module", ["amaz_detainees", "amaz_detainees.loading", "amaz_detainees.views"])
 def test_doctests(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

@@ -58,14 +58,14 @@ def _source_group(sources: pd.DataFrame) -> pd.Series:
     return group
 
 
-def claims(path: PathLike = None) -> pd.DataFrame:
+def claims(path: PathLike = None, *, tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Every count with who claims it: source, publisher, attributed actor, claimant group and quantity key.
 
     >>> c = claims()
     >>> bool((c["low"] <= c["high"]).all())
     True
     """
-    t = _load(path, "counts", "sources", "actors")
+    t = tables if tables is not None else _load(path, "counts", "sources", "actors")
     counts, sources, actors = t["counts"], t["sources"], t["actors"]
     src = sources.set_index("source_id")
     src_group = _source_group(sources).set_axis(sources["source_id"])
@@ -156,7 +156,7 @@ def releases(path: PathLike = None) -> pd.DataFrame:
     """
     t = _load(path, "events", "counts", "event_sources", "event_actors", "return_items", "actors", "places", "sources")
     events = t["events"][t["events"]["event_type"].isin(RELEASE_TYPES)].copy()
-    c = claims(path)
+    c = claims(tables=t)
     released = c[c["measure"].eq("released") & ~c["subgroup"] & c["event_id"].isin(events["event_id"])]
     to_arm = released[released["held_by"].eq("AZE") & released["nationality"].isin(["ARM", "mixed"])]
     to_aze = released[released["held_by"].eq("ARM") & released["nationality"].eq("AZE")]
