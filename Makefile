@@ -3,8 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 WHEEL_VENV := .venv-wheel
+NB_VENV := .venv-notebooks
 
-.PHONY: run test lint wheel-test bench clean
+.PHONY: run test lint wheel-test notebooks bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,6 +25,7 @@ test: $(BIN)/python
 	$(BIN)/amaz-detainees codebook --check
 	$(BIN)/pytest
 	$(MAKE) wheel-test
+	$(MAKE) notebooks
 
 ## wheel-test: build the wheel, install it in a fresh venv and run the tests against it from another directory
 wheel-test: $(BIN)/python
@@ -36,10 +38,19 @@ wheel-test: $(BIN)/python
 	cp -r tests /tmp/amaz-detainees-wheel-tests/
 	cd /tmp/amaz-detainees-wheel-tests && $(CURDIR)/$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider tests
 
+## notebooks: in a separate venv (Jupyter stays out of the validation one), check each .ipynb matches its
+## jupytext .py pair, then run them all with nbmake; they write docs/figures/*.png
+notebooks:
+	test -x $(NB_VENV)/bin/python || $(PY) -m venv $(NB_VENV)
+	$(NB_VENV)/bin/python -m pip install -q --upgrade pip
+	$(NB_VENV)/bin/python -m pip install -q -e ".[notebooks]"
+	$(NB_VENV)/bin/python notebooks/check_pairs.py
+	$(NB_VENV)/bin/pytest -p no:cacheprovider --nbmake --nbmake-kernel=python3 notebooks/*.ipynb
+
 ## bench: cold-start load speed against plain pandas
 bench: $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	$(BIN)/python benchmarks/load_speed.py
 
 clean:
-	rm -rf $(VENV) $(WHEEL_VENV) dist build
+	rm -rf $(VENV) $(WHEEL_VENV) $(NB_VENV) dist build

@@ -95,6 +95,18 @@ FAULTS: dict[str, Fault] = {
     "item in return for a capture": (
         lambda r: edit_cell(r, "return_items", 2, "event_id", "ev-2020-12-hadrut-capture"), True,
         ("return_items", 2, "event_id", "return-item")),
+    "correction not in the data": (
+        lambda r: edit_cell(r, "events", row_of(r, "events", "ev-2020-11-shushi-civilian-captures"), "date_end", "")
+        and edit_cell(r, "events", row_of(r, "events", "ev-2020-11-shushi-civilian-captures"), "date_precision",
+                      "after"), True, ("errata", 3, "new_value", "errata")),
+    "retracted key still in use": (
+        lambda r: edit_cell(r, "errata", 2, "change_type", "retraction") is not None
+        and edit_cell(r, "errata", 2, "field_name", "") is not None
+        and edit_cell(r, "errata", 2, "new_value", "") is not None, True, ("errata", 2, "row_key", "errata")),
+    "erratum from a later version": (lambda r: edit_cell(r, "errata", 4, "version", "9.0.0"), True,
+                                     ("errata", 4, "version", "errata")),
+    "erratum for an unknown table": (lambda r: edit_cell(r, "errata", 4, "table_name", "count"), True,
+                                     ("errata", 4, "table_name", "errata")),
     "unreadable descriptor": (lambda r: (r / "datapackage.json").write_text("{not json", encoding="utf-8"), False,
                               ("datapackage.json", None, None, "descriptor")),
 }

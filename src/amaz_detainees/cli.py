@@ -1,4 +1,4 @@
-"""Command line: ``amaz-detainees validate|info|show|stamp|codebook``.
+"""Command line: ``amaz-detainees validate|info|show|cite|stamp|codebook``.
 
 Exit codes: 0 valid / done, 1 invalid data, 2 unreadable package or bad usage. Problems are listed,
 never raised as tracebacks.
@@ -88,15 +88,38 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cite(args: argparse.Namespace) -> int:
+    from .citation import cite
+    from .fact_citation import FactNotFound, cite_fact, parse_fact
+
+    if args.fact:
+        try:
+            table, key = parse_fact(args.fact)
+            print(cite_fact(table, key, path=args.path).format(args.format or "text"))
+        except FactNotFound as exc:
+            print(f"amaz-detainees: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    fmt = args.format or "apa"
+    print(cite("apa" if fmt == "text" else fmt, path=args.path).rstrip("\n"))
+    return 0
+
+
 def _stamp(args: argparse.Namespace) -> int:
+    from .citation import citation_drift, stamp_citation
+
     package = open_package(args.path)
     if args.check:
-        problems = [p for name in package.names for p in integrity.check(package, name)]
+        problems = [str(p) for name in package.names for p in integrity.check(package, name)]
+        problems += [f"CITATION.cff: {key} is {old!r}, the package says {new!r} (run `amaz-detainees stamp`)"
+                     for key, (old, new) in citation_drift(package).items()]
         for p in problems:
             print(p)
         return 1 if problems else 0
     changed = integrity.stamp(package)
     print("datapackage.json updated" if changed else "datapackage.json already up to date")
+    if stamp_citation(package):
+        print("CITATION.cff updated (version and release date)")
     return 0
 
 
@@ -140,7 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reconciliation rule for the claims view (default: all)")
     w.add_argument("--format", choices=["text", "csv", "json"], default="text")
     w.set_defaults(run=_show)
-    s = sub.add_parser("stamp", help="write bytes and sha256 of each data file into datapackage.json")
+    from .references import FORMATS
+
+    t = sub.add_parser("cite", help="cite the dataset, or with --fact the original sources behind one row")
+    t.add_argument("path", nargs="?")
+    t.add_argument("--format", choices=["text", *FORMATS],
+                   help="citation format (default: apa for the dataset, text for --fact)")
+    t.add_argument("--fact", metavar="TABLE:ID",
+                   help="a row, e.g. counts:c-js-32 (composite keys joined with /, in primary-key order)")
+    t.set_defaults(run=_cite)
+    s = sub.add_parser("stamp", help="record bytes and sha256 of each data file; copy the version into CITATION.cff")
     s.add_argument("path", nargs="?")
     s.add_argument("--check", action="store_true", help="only report files that differ from the record")
     s.set_defaults(run=_stamp)

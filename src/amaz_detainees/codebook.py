@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from . import rules
+from . import errata, rules
+from .fact_citation import ROUTES
 from .package_files import Package
 
 HEADER = """# Codebook
@@ -28,17 +30,28 @@ do not edit by hand (a test fails when this file is stale).
 """
 
 
-def _constraints(field: dict[str, Any]) -> str:
+def _constraints(field: dict[str, Any], vocabularies: dict[str, str]) -> str:
     c = dict(field.get("constraints", {}))
     parts = ["required" if c.pop("required", False) else "optional"]
-    c.pop("enum", None)
+    if c.pop("enum", None) is not None:
+        vocab = vocabularies[field["name"]]
+        parts.append(f"one of [{vocab}](#vocabulary-{vocab})")
     parts += [k if v is True else f"{k} `{v}`" for k, v in c.items() if v is not False]
     if field.get("format", "default") != "default":
         parts.append(f"format `{field['format']}`")
     return ", ".join(parts)
 
 
-def _table(package: Package, name: str) -> list[str]:
+def _cell(text: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _type(field: dict[str, Any]) -> str:
+    return f"{field['type']} ({field['unit']})" if "unit" in field else field["type"]
+
+
+def _table(package: Package, name: str, vocabularies: dict[str, str]) -> list[str]:
     schema = package.table_schema(name)
     resource = package.resource(name)
     lines = [f"## `{name}`", "", schema.get("description", resource.get("description", "")), ""]
@@ -48,14 +61,58 @@ def _table(package: Package, name: str) -> list[str]:
         ref = fk["reference"]
         lines.append(f"- `{', '.join(fk['fields'])}` → `{ref.get('resource') or name}."
                      f"{', '.join(ref['fields'])}`")
-    lines += ["", "| field | type | constraints | description |", "|---|---|---|---|"]
+    expect = resource.get("expectations", {})
+    if expect:
+        lines.append(f"- Rows expected: {expect.get('minRows', 0)} to {expect.get('maxRows', 'any')}")
+    routes = [route.describe(name) for route in ROUTES.get(name, ())]
+    if routes:
+        lines.append(f"- Sources of a row (`cite --fact {name}:ID`): " + "; ".join(f"`{r}`" for r in routes))
+    lines += ["", "| field | title | type (unit) | constraints | description | example |", "|---|---|---|---|---|---|"]
     for field in schema["fields"]:
-        lines.append(f"| `{field['name']}` | {field['type']} | {_constraints(field)} | {field['description']} |")
-    for field in schema["fields"]:
-        if "categories" in field:
-            lines += ["", f"**`{name}.{field['name']}`** values:", ""]
-            lines += [f"- `{c['value']}`: {c['label']}" for c in field["categories"]]
+        example = f"`{_cell(field['example'])}`" if "example" in field else ""
+        lines.append(f"| `{field['name']}` | {_cell(field.get('title', ''))} | {_type(field)} | "
+                     f"{_cell(_constraints(field, vocabularies))} | {_cell(field['description'])} | {example} |")
     lines.append("")
+    return lines
+
+
+def vocabularies(package: Package) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Controlled vocabularies: fields with the same values and definitions share one, named by the
+    fields' common suffix (``*_precision`` -> ``precision``) or by the field itself."""
+    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for name in package.names:
+        for field in package.table_schema(name)["fields"]:
+            if "categories" in field:
+                groups.setdefault(json.dumps(field["categories"], sort_keys=True), []).append((name, field))
+    named: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for members in groups.values():
+        names = sorted({f["name"] for _, f in members})
+        suffix = "_".join(reversed(_common_words([n.split("_")[::-1] for n in names])))
+        vocab = names[0] if len(names) == 1 or not suffix else suffix
+        while vocab in named:
+            vocab += "_"
+        named[vocab] = members
+    return dict(sorted(named.items()))
+
+
+def _common_words(reversed_names: list[list[str]]) -> list[str]:
+    common = []
+    for words in zip(*reversed_names, strict=False):
+        if len(set(words)) > 1:
+            break
+        common.append(words[0])
+    return common
+
+
+def _vocabulary_lines(vocabs: dict[str, list[tuple[str, dict[str, Any]]]]) -> list[str]:
+    lines = ["## Controlled vocabularies", "",
+             "Every coded field takes one value of a vocabulary; each value has a definition. Fields with the same "
+             "values share a vocabulary.", ""]
+    for vocab, members in vocabs.items():
+        used = ", ".join(f"`{t}.{f['name']}`" for t, f in members)
+        lines += [f"### Vocabulary `{vocab}`", "", f"Used by {used}.", "", "| value | definition |", "|---|---|"]
+        lines += [f"| `{c['value']}` | {_cell(c['label'])} |" for c in members[0][1]["categories"]]
+        lines.append("")
     return lines
 
 
@@ -79,16 +136,20 @@ def _views() -> list[str]:
 def render(package: Package) -> str:
     """The whole codebook as Markdown."""
     d = package.descriptor
+    vocabs = vocabularies(package)
+    field_vocab = {f["name"]: v for v, members in vocabs.items() for _, f in members}
     lines = [HEADER, f"Data package `{d['name']}` version {d['version']}: {d['title']}.", ""]
     lines += ["## Tables", "", "| table | one row is |", "|---|---|"]
     lines += [f"| `{r['name']}` | {r.get('description', '')} |" for r in package.resources]
     lines.append("")
     for name in package.names:
-        lines += _table(package, name)
+        lines += _table(package, name, field_vocab)
+    lines += _vocabulary_lines(vocabs)
     lines += ["## Rules beyond the Table Schemas", "",
               "Checked by `amaz-detainees validate` after types, constraints and keys:", ""]
     for key, (_, rule) in rules.RULES.items():
         lines.append(f"- `{key}`: {(rule.__doc__ or '').strip()}")
+    lines.append(f"- `errata`: {' '.join((errata.errata_problems.__doc__ or '').split())}")
     lines.append("- `relation`: a declared relation whose counts all come from one source must hold; one across "
                  "sources is evaluated and reported (agreeing or not), never an error.")
     lines.append("- `hash` / `bytes`: every data file matches the sha256 and size recorded in datapackage.json.")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import integrity, relations, rules
+from . import errata, integrity, relations, rules
 from .cells import ParsedTable, TableFileError, UnsupportedSchema, parse_table
 from .package_files import DESCRIPTOR, Package, PackageError, open_package
 from .report import Problem, ValidationReport
@@ -143,7 +143,9 @@ def validate(path: str | Path | None = None, *, conformance: bool = True) -> Val
     tables, table_problems = check_tables(package)
     problems += table_problems
     problems += foreign_key_problems(package, tables)
-    problems += rules.check_rules(tables, suspect_cells(problems))
+    suspect = suspect_cells(problems)
+    problems += rules.check_rules(tables, suspect)
+    problems += errata.errata_problems(package, tables, suspect)
     results, relation_problems = relations.evaluate(tables)
     problems += relation_problems
     if conformance:

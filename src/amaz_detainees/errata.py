@@ -1,0 +1,106 @@
+"""The errata table must agree with the data: corrections show in the rows, retracted keys stay retired.
+
+This needs the primary keys and the package version, which the cross-table rules do not see, so it
+runs beside them in ``validate``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .package_files import Package
+from .report import Problem
+
+TABLE = "errata"
+
+
+def cell_text(value: Any) -> str:
+    """A typed cell as it is written in the CSV file (dates ISO, booleans lower-case, empty for missing)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "true" if value else "false"
+    return str(value)
+
+
+def _semver(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def errata_problems(package: Package, tables: dict[str, pd.DataFrame],
+                    suspect: set[tuple[str, int, str]]) -> list[Problem]:
+    """A correction names an existing row and field whose value is the latest erratum's new value; a
+    retracted key is absent from its table; no erratum is dated to a version after the package's."""
+    if TABLE not in tables:
+        return []
+    errata = tables[TABLE]
+    bad_rows = {row for (t, row, _) in suspect if t == TABLE}
+    version = str(package.descriptor.get("version", "0.0.0"))
+    problems: list[Problem] = []
+    latest: dict[tuple[str, str, str], tuple[tuple[int, ...], int]] = {}
+    for row, e in errata.iterrows():
+        if row in bad_rows:
+            continue
+        where = int(row)
+        if _semver(str(e["version"])) > _semver(version):
+            problems.append(Problem(TABLE, where, "version", "errata",
+                                    f"version {e['version']} is later than the package version {version}"))
+        table = str(e["table_name"])
+        if table not in tables:
+            if table not in package.names:
+                problems.append(Problem(TABLE, where, "table_name", "errata", f"no table named {table!r}"))
+            continue
+        problem = _check_one(package, tables[table], table, where, e)
+        if problem:
+            problems.append(problem)
+        elif e["change_type"] == "correction":
+            key = (table, str(e["row_key"]), str(e["field_name"]))
+            order = (_semver(str(e["version"])), where)
+            if key not in latest or order > latest[key]:
+                latest[key] = order
+    for (table, key, field), (_, where) in latest.items():
+        current = cell_text(_find(package, tables[table], table, key).iloc[0][field])
+        expected = cell_text(errata.loc[where, "new_value"])
+        if current != expected:
+            problems.append(Problem(TABLE, where, "new_value", "errata",
+                                    f"{table} {key} {field} holds {current!r}, not the corrected value {expected!r}"))
+    return problems
+
+
+def _find(package: Package, frame: pd.DataFrame, table: str, key: str) -> pd.DataFrame:
+    fields = list(package.table_schema(table)["primaryKey"])
+    values = key.split("/") if len(fields) > 1 else [key]
+    mask = pd.Series(True, index=frame.index)
+    for name, value in zip(fields, values, strict=True):
+        mask &= frame[name].map(cell_text) == value
+    return frame[mask]
+
+
+def _check_one(package: Package, frame: pd.DataFrame, table: str, where: int, e: pd.Series) -> Problem | None:
+    fields = list(package.table_schema(table)["primaryKey"])
+    key = str(e["row_key"])
+    if len(key.split("/")) != len(fields) and len(fields) > 1:
+        return Problem(TABLE, where, "row_key", "errata", f"{table} has a key of {len(fields)} parts "
+                                                          f"({'/'.join(fields)}); got {key!r}")
+    exists = not _find(package, frame, table, key).empty
+    field = cell_text(e["field_name"])
+    if e["change_type"] == "retraction":
+        if exists:
+            return Problem(TABLE, where, "row_key", "errata",
+                           f"{table} {key} was retracted, but a row with that key exists (keys are never reused)")
+        if field or cell_text(e["new_value"]):
+            return Problem(TABLE, where, "field_name", "errata", "a retraction names no field and no new value")
+        return None
+    if not exists:
+        return Problem(TABLE, where, "row_key", "errata", f"{table} has no row {key!r} to correct")
+    if not field:
+        return Problem(TABLE, where, "field_name", "errata", "a correction names the field it changed")
+    if field not in frame.columns:
+        return Problem(TABLE, where, "field_name", "errata", f"{table} has no field {field!r}")
+    if cell_text(e["old_value"]) == cell_text(e["new_value"]):
+        return Problem(TABLE, where, "new_value", "errata", "a correction must change the value")
+    return None
