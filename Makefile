@@ -20,7 +20,7 @@ run: $(BIN)/python
 ## test: install with test extras, lint, check generated files, run the tests on the source tree and on the built wheel
 test: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/amaz-detainees stamp --check
 	$(BIN)/amaz-detainees codebook --check
 	$(BIN)/pytest
@@ -33,7 +33,7 @@ wheel-test: $(BIN)/python
 	$(BIN)/python -m build --wheel --outdir dist . >/dev/null
 	$(PY) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/python -m pip install -q --upgrade pip
-	$(WHEEL_VENV)/bin/python -m pip install -q dist/*.whl pytest
+	$(WHEEL_VENV)/bin/python -m pip install -q "$$(ls dist/*.whl)[test]"
 	rm -rf /tmp/amaz-detainees-wheel-tests && mkdir -p /tmp/amaz-detainees-wheel-tests
 	cp -r tests /tmp/amaz-detainees-wheel-tests/
 	cd /tmp/amaz-detainees-wheel-tests && $(CURDIR)/$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider tests

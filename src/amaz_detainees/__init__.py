@@ -5,12 +5,27 @@
 True
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .citation import cite
-from .fact_citation import FactCitation, cite_fact
 from .loading import DataValidationError, load, schema, table_schema, tables
 from .report import ValidationReport
 from .validation import validate
 
 __all__ = ["DataValidationError", "FactCitation", "ValidationReport", "__version__", "cite", "cite_fact", "load",
            "schema", "table_schema", "tables", "validate"]
+
+if TYPE_CHECKING:
+    from .citation import cite
+    from .fact_citation import FactCitation, cite_fact
+
+_LAZY = {"cite": "citation", "cite_fact": "fact_citation", "FactCitation": "fact_citation"}
+
+
+def __getattr__(name: str) -> Any:
+    """Citation helpers are imported on first use, so ``load`` starts as fast as plain pandas."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
