@@ -12,6 +12,7 @@ import pandas as pd
 
 from .package_files import Package
 from .report import Problem
+from .row_keys import RowKeyError, rows_with_key, split_key
 
 TABLE = "errata"
 
@@ -63,7 +64,7 @@ def errata_problems(package: Package, tables: dict[str, pd.DataFrame],
             if key not in latest or order > latest[key]:
                 latest[key] = order
     for (table, key, field), (_, where) in latest.items():
-        current = cell_text(_find(package, tables[table], table, key).iloc[0][field])
+        current = cell_text(rows_with_key(tables[table], split_key(package, table, key)).iloc[0][field])
         expected = cell_text(errata.loc[where, "new_value"])
         if current != expected:
             problems.append(Problem(TABLE, where, "new_value", "errata",
@@ -71,22 +72,12 @@ def errata_problems(package: Package, tables: dict[str, pd.DataFrame],
     return problems
 
 
-def _find(package: Package, frame: pd.DataFrame, table: str, key: str) -> pd.DataFrame:
-    fields = list(package.table_schema(table)["primaryKey"])
-    values = key.split("/") if len(fields) > 1 else [key]
-    mask = pd.Series(True, index=frame.index)
-    for name, value in zip(fields, values, strict=True):
-        mask &= frame[name].map(cell_text) == value
-    return frame[mask]
-
-
 def _check_one(package: Package, frame: pd.DataFrame, table: str, where: int, e: pd.Series) -> Problem | None:
-    fields = list(package.table_schema(table)["primaryKey"])
     key = str(e["row_key"])
-    if len(key.split("/")) != len(fields) and len(fields) > 1:
-        return Problem(TABLE, where, "row_key", "errata", f"{table} has a key of {len(fields)} parts "
-                                                          f"({'/'.join(fields)}); got {key!r}")
-    exists = not _find(package, frame, table, key).empty
+    try:
+        exists = not rows_with_key(frame, split_key(package, table, key)).empty
+    except RowKeyError as exc:
+        return Problem(TABLE, where, "row_key", "errata", str(exc))
     field = cell_text(e["field_name"])
     if e["change_type"] == "retraction":
         if exists:

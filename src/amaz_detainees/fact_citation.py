@@ -17,6 +17,7 @@ import pandas as pd
 from .citation import dataset_cff, dataset_reference
 from .package_files import Package, open_package, shipped
 from .references import PublicationDate, Reference, to_apa, to_bibtex, to_cff_reference, to_csl
+from .row_keys import RowKeyError, rows_with_key, split_key
 
 
 @dataclass(frozen=True)
@@ -172,17 +173,13 @@ def cite_fact(table: str, key: str, path: str | Path | None = None) -> FactCitat
 
 
 def _find_row(package: Package, table: str, key: str, frame: pd.DataFrame) -> dict[str, Any]:
-    fields = package.table_schema(table).get("primaryKey", [])
-    fields = [fields] if isinstance(fields, str) else list(fields)
-    values = key.split("/") if len(fields) > 1 else [key]
-    if len(values) != len(fields):
-        raise FactNotFound(f"{table} has a key of {len(fields)} parts ({'/'.join(fields)}); got {key!r}")
-    mask = pd.Series(True, index=frame.index)
-    for name, value in zip(fields, values, strict=True):
-        mask &= frame[name].astype("string") == value
-    hits = frame[mask]
+    try:
+        pairs = split_key(package, table, key)
+    except RowKeyError as exc:
+        raise FactNotFound(str(exc)) from exc
+    hits = rows_with_key(frame, pairs)
     if hits.empty:
-        raise FactNotFound(f"{table} has no row with {'/'.join(fields)} = {key!r}")
+        raise FactNotFound(f"{table} has no row with {'/'.join(pairs)} = {key!r}")
     return {k: (None if pd.isna(v) else v) for k, v in hits.iloc[0].to_dict().items()}
 
 

@@ -8,7 +8,7 @@ part of this, but it pins jsonschema < 4, which frictionless cannot live with.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -85,7 +85,6 @@ class Reference:
     abstract: str | None = None
     keywords: tuple[str, ...] = ()
     note: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def csl_type(self) -> str:
