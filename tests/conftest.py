@@ -52,3 +52,18 @@ def restamp(root: Path) -> None:
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "pkg")
+
+
+# In CI, property-based tests replay the same examples every run, so a red run always reproduces;
+# locally they explore new examples each time.
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI"):
+        settings.load_profile("ci")
+
+
+_hypothesis_profiles()

@@ -1,4 +1,4 @@
-"""Command line: ``amaz-detainees validate|info|show|cite|stamp|codebook``.
+"""Command line: ``amaz-detainees validate|info|show|cite|export|stamp|codebook``.
 
 Exit codes: 0 valid / done, 1 invalid data, 2 unreadable package or bad usage. Problems are listed,
 never raised as tracebacks.
@@ -105,6 +105,19 @@ def _cite(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from .exports import ExportError, export
+
+    try:
+        written = export(args.format, args.out, path=args.path)
+    except ExportError as exc:
+        print(f"amaz-detainees: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
 def _stamp(args: argparse.Namespace) -> int:
     from .citation import citation_drift, stamp_citation
 
@@ -172,6 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--fact", metavar="TABLE:ID",
                    help="a row, e.g. counts:c-js-32 (composite keys joined with /, in primary-key order)")
     t.set_defaults(run=_cite)
+    from .exports import FORMATS as EXPORT_FORMATS
+
+    e = sub.add_parser("export", help="validate a package, then write it as parquet, sqlite, duckdb, xlsx, dta or csv")
+    e.add_argument("path", nargs="?", help="package directory or datapackage.json (default: the shipped one)")
+    e.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    e.add_argument("--out", required=True, help="directory to write into (created if missing)")
+    e.set_defaults(run=_export)
     s = sub.add_parser("stamp", help="record bytes and sha256 of each data file; copy the version into CITATION.cff")
     s.add_argument("path", nargs="?")
     s.add_argument("--check", action="store_true", help="only report files that differ from the record")

@@ -1,0 +1,49 @@
+"""Export a validated package to the tools people use: Parquet, SQLite, DuckDB, Excel, Stata, CSV.
+
+Every export is lossless for the package's data (the round-trip tests reload each format with its own
+ecosystem's reader and compare every table), and atomic: files are written to a staging directory beside
+``out`` and moved into place only when all of them are complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .source import ExportError, ExportSource, read_source
+from .staging import staged
+
+FORMATS: tuple[str, ...] = ("parquet", "sqlite", "duckdb", "xlsx", "dta", "csv")
+
+
+def _writer(fmt: str) -> Callable[[ExportSource, Path], list[Path]]:
+    if fmt == "parquet":
+        from .parquet import write
+    elif fmt == "sqlite":
+        from .sqlite import write
+    elif fmt == "duckdb":
+        from .duckdb_db import write
+    elif fmt == "xlsx":
+        from .xlsx import write
+    elif fmt == "dta":
+        from .stata import write
+    elif fmt == "csv":
+        from .csv_copy import write
+    else:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return write
+
+
+def export(fmt: str, out: str | Path, path: str | Path | None = None) -> list[Path]:
+    """Validate the package at ``path`` (None: the shipped one) and write it to ``out`` as ``fmt``.
+
+    Returns the files written (inside ``out``). Raises ``DataValidationError`` for an invalid package
+    and ``ExportError`` for an unknown format, a missing writer library or an unwritable ``out``.
+    """
+    writer = _writer(fmt)
+    with staged(Path(out)) as staging:  # an unwritable target fails before the validation work
+        written = writer(read_source(path), staging.directory)
+    return [staging.final(p) for p in written]
+
+
+__all__ = ["FORMATS", "ExportError", "export"]

@@ -1,0 +1,45 @@
+"""DuckDB: a database file with the same tables, keys, checks, comments, metadata tables and views."""
+
+from __future__ import annotations
+
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+from .arrow_types import to_arrow
+from .source import ExportSource, require
+from .sql import create_meta_tables, create_table, foreign_keys, literal, metadata_rows, quote, view_statements
+
+
+def creation_order(source: ExportSource) -> list[str]:
+    """Referenced tables first: DuckDB checks a foreign key when the referencing table is created."""
+    graph = {name: {t for _, t, _ in foreign_keys(source, name) if t != name} for name in source.package.names}
+    return list(TopologicalSorter(graph).static_order())
+
+
+def write(source: ExportSource, out: Path) -> list[Path]:
+    duckdb = require("duckdb")
+    target = out / f"{source.name}.duckdb"
+    con = duckdb.connect(str(target))
+    try:
+        for name in creation_order(source):
+            # DuckDB enforces foreign keys row by row on insert and has no deferred checks, so a table's
+            # reference to itself (actors.parent_actor_id) is described in meta_fields, not declared.
+            con.execute(create_table(source, name, "duckdb", self_references=False))
+            con.execute(f"COMMENT ON TABLE {quote(name)} IS "
+                        f"{literal(source.package.resource(name).get('description', ''))}")
+            for field in source.fields(name):
+                con.execute(f"COMMENT ON COLUMN {quote(name)}.{quote(field['name'])} IS "
+                            f"{literal(field.get('description', ''))}")
+            con.register("staged_rows", to_arrow(source.frames[name], source.fields(name)))
+            con.execute(f"INSERT INTO {quote(name)} SELECT * FROM staged_rows")
+            con.unregister("staged_rows")
+        for statement in create_meta_tables("duckdb"):
+            con.execute(statement)
+        for table, rows in metadata_rows(source).items():
+            if rows:
+                con.executemany(f"INSERT INTO {quote(table)} VALUES ({', '.join('?' for _ in rows[0])})", rows)
+        for statement in view_statements(source):
+            con.execute(statement)
+    finally:
+        con.close()
+    return [target]
