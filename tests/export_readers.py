@@ -47,10 +47,28 @@ def read_parquet(out: Path, table: str, fields: list[dict[str, Any]]) -> Rows:
     data = pq.read_table(out / "data" / f"{table}.parquet")
     kinds = [f.get("type", "string") for f in fields]
     columns = [data.column(f["name"]).to_pylist() for f in fields]
-    return [tuple(normalise(v, k) for v, k in zip(r, kinds, strict=True)) for r in zip(*columns, strict=True)]
+    rows = list(zip(*columns, strict=True))
+    check_types(rows, fields, ARROW_TYPES)
+    return [tuple(normalise(v, k) for v, k in zip(r, kinds, strict=True)) for r in rows]
 
 
-def read_sql(rows: list[tuple[Any, ...]], fields: list[dict[str, Any]]) -> Rows:
+# The Python type each reader must hand back per Table Schema type: a value of another type (say the
+# text "1" for an integer) fails the round trip even when it would normalise to the same value.
+ARROW_TYPES = {"string": str, "integer": int, "number": float, "boolean": bool, "date": dt.date}
+SQLITE_TYPES = ARROW_TYPES | {"boolean": int, "date": str}
+XLSX_TYPES = ARROW_TYPES | {"integer": (int, str), "number": (int, float, str), "date": dt.datetime}
+
+
+def check_types(rows: list[tuple[Any, ...]], fields: list[dict[str, Any]], types: dict[str, Any]) -> None:
+    for row in rows:
+        for value, field in zip(row, fields, strict=True):
+            expected = types[field.get("type", "string")]
+            assert value is None or isinstance(value, expected), (field["name"], value, expected)
+
+
+def read_sql(rows: list[tuple[Any, ...]], fields: list[dict[str, Any]], types: dict[str, Any] | None = None) -> Rows:
+    if types is not None:
+        check_types(rows, fields, types)
     kinds = [f.get("type", "string") for f in fields]
     return [tuple(normalise(v, k) for v, k in zip(r, kinds, strict=True)) for r in rows]
 
@@ -59,7 +77,7 @@ def read_sqlite(database: Path, table: str, fields: list[dict[str, Any]]) -> Row
     con = sqlite3.connect(database)
     try:
         names = ", ".join(f'"{f["name"]}"' for f in fields)
-        return read_sql(con.execute(f'SELECT {names} FROM "{table}"').fetchall(), fields)
+        return read_sql(con.execute(f'SELECT {names} FROM "{table}"').fetchall(), fields, SQLITE_TYPES)
     finally:
         con.close()
 
@@ -70,7 +88,7 @@ def read_duckdb(database: Path, table: str, fields: list[dict[str, Any]]) -> Row
     con = duckdb.connect(str(database), read_only=True)
     try:
         names = ", ".join(f'"{f["name"]}"' for f in fields)
-        return read_sql(con.execute(f'SELECT {names} FROM "{table}"').fetchall(), fields)
+        return read_sql(con.execute(f'SELECT {names} FROM "{table}"').fetchall(), fields, ARROW_TYPES)
     finally:
         con.close()
 
@@ -81,11 +99,16 @@ def read_xlsx(workbook: Path, table: str, fields: list[dict[str, Any]]) -> Rows:
     sheet = openpyxl.load_workbook(workbook)[table]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == [f["name"] for f in fields]
-    return read_sql(rows[1:], fields)
+    return read_sql(rows[1:], fields, XLSX_TYPES)
 
 
 def read_dta(out: Path, table: str, fields: list[dict[str, Any]]) -> Rows:
     frame = pd.read_stata(out / f"{table}.dta", convert_categoricals=True)
+    for f in fields:  # Stata's own types: numbers, labelled codes, %td dates, text
+        kind, dtype = f.get("type", "string"), frame[f["name"]].dtype
+        coded = ("enum" in f.get("constraints", {}) and kind == "string") or kind == "boolean"
+        expected = "category" if coded else {"integer": "if", "number": "f", "date": "M"}.get(kind, "O")
+        assert (str(dtype) == "category") if coded else dtype.kind in expected, (table, f["name"], dtype)
     for f in fields:
         column = frame[f["name"]]
         if f.get("type", "string") == "string":  # Stata has no missing string: an empty string is missing
