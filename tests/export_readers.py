@@ -73,24 +73,22 @@ def read_sql(rows: list[tuple[Any, ...]], fields: list[dict[str, Any]], types: d
     return [tuple(normalise(v, k) for v, k in zip(r, kinds, strict=True)) for r in rows]
 
 
-def read_sqlite(database: Path, table: str, fields: list[dict[str, Any]]) -> Rows:
-    con = sqlite3.connect(database)
+def select_all(con: Any, table: str, fields: list[dict[str, Any]], types: dict[str, Any]) -> Rows:
     try:
         names = ", ".join(f'"{f["name"]}"' for f in fields)
-        return read_sql(con.execute(f'SELECT {names} FROM "{table}"').fetchall(), fields, SQLITE_TYPES)
+        return read_sql(con.execute(f'SELECT {names} FROM "{table}"').fetchall(), fields, types)
     finally:
         con.close()
+
+
+def read_sqlite(database: Path, table: str, fields: list[dict[str, Any]]) -> Rows:
+    return select_all(sqlite3.connect(database), table, fields, SQLITE_TYPES)
 
 
 def read_duckdb(database: Path, table: str, fields: list[dict[str, Any]]) -> Rows:
     import duckdb
 
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        names = ", ".join(f'"{f["name"]}"' for f in fields)
-        return read_sql(con.execute(f'SELECT {names} FROM "{table}"').fetchall(), fields, ARROW_TYPES)
-    finally:
-        con.close()
+    return select_all(duckdb.connect(str(database), read_only=True), table, fields, ARROW_TYPES)
 
 
 def read_xlsx(workbook: Path, table: str, fields: list[dict[str, Any]]) -> Rows:

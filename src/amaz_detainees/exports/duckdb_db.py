@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .arrow_types import to_arrow
 from .source import ExportSource, require
-from .sql import create_meta_tables, create_table, foreign_keys, literal, metadata_rows, quote, view_statements
+from .sql import add_metadata_and_views, create_table, foreign_keys, literal, quote
 
 
 def creation_order(source: ExportSource) -> list[str]:
@@ -33,13 +33,7 @@ def write(source: ExportSource, out: Path) -> list[Path]:
             con.register("staged_rows", to_arrow(source.frames[name], source.fields(name)))
             con.execute(f"INSERT INTO {quote(name)} SELECT * FROM staged_rows")
             con.unregister("staged_rows")
-        for statement in create_meta_tables("duckdb"):
-            con.execute(statement)
-        for table, rows in metadata_rows(source).items():
-            if rows:
-                con.executemany(f"INSERT INTO {quote(table)} VALUES ({', '.join('?' for _ in rows[0])})", rows)
-        for statement in view_statements(source):
-            con.execute(statement)
+        add_metadata_and_views(con, source, "duckdb")
     finally:
         con.close()
     return [target]

@@ -165,3 +165,14 @@ def view_statements(source: ExportSource) -> list[str]:
     """CREATE VIEW statements for the derived views whose tables are all in the package."""
     names = set(source.package.names)
     return [sql.strip() for needed, sql in VIEWS.values() if set(needed) <= names]
+
+
+def add_metadata_and_views(con: Any, source: ExportSource, dialect: Dialect) -> None:
+    """Create and fill the metadata tables, then the views (a DB-API connection: sqlite3 or duckdb)."""
+    for statement in create_meta_tables(dialect):
+        con.execute(statement)
+    for table, rows in metadata_rows(source).items():
+        if rows:
+            con.executemany(f"INSERT INTO {quote(table)} VALUES ({', '.join('?' for _ in rows[0])})", rows)
+    for statement in view_statements(source):
+        con.execute(statement)

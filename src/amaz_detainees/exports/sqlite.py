@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .source import ExportError, ExportSource
-from .sql import create_meta_tables, create_table, metadata_rows, quote, view_statements
+from .sql import add_metadata_and_views, create_table, quote
 
 
 def python_rows(frame: pd.DataFrame, fields: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
@@ -40,13 +40,7 @@ def write(source: ExportSource, out: Path) -> list[Path]:
                 marks = ", ".join("?" for _ in fields)
                 con.executemany(f"INSERT INTO {quote(name)} VALUES ({marks})",
                                 python_rows(source.frames[name], fields))
-            for statement in create_meta_tables("sqlite"):
-                con.execute(statement)
-            for table, rows in metadata_rows(source).items():
-                if rows:
-                    con.executemany(f"INSERT INTO {quote(table)} VALUES ({', '.join('?' for _ in rows[0])})", rows)
-            for statement in view_statements(source):
-                con.execute(statement)
+            add_metadata_and_views(con, source, "sqlite")
         broken = con.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             raise ExportError(f"foreign keys do not hold in the SQLite export: {broken[:5]}")
