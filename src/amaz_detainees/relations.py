@@ -22,9 +22,9 @@ def _expression(terms: pd.DataFrame, op: str) -> str:
     def side(name: str) -> str:
         part = terms[terms["term_side"] == name]
         text = ""
-        for i, (_, t) in enumerate(part.iterrows()):
-            sign = "−" if t["sign"] == -1 else "+"
-            text += (f"{'-' if sign == '−' else ''}{t['value']}" if i == 0 else f" {sign} {t['value']}")
+        for i, (value, sign_value) in enumerate(zip(part["value"], part["sign"], strict=True)):
+            sign = "−" if sign_value == -1 else "+"
+            text += (f"{'-' if sign == '−' else ''}{value}" if i == 0 else f" {sign} {value}")
         return text
     return f"{side('lhs')} {SYMBOLS[op]} {side('rhs')}"
 
@@ -38,9 +38,11 @@ def evaluate(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Proble
     facts = counts.drop_duplicates("count_id").set_index("count_id")[["value", "unit", "source_id"]]
     terms = terms.join(facts, on="count_id").reset_index()
     results, problems = [], []
-    for row, rel in relations.iterrows():
-        rid, op, scope = rel["relation_id"], rel["operator"], rel["scope"]
-        mine = terms[terms["relation_id"] == rid]
+    by_relation = {rid: group for rid, group in terms.groupby("relation_id", sort=False, observed=True)}
+    empty = terms.iloc[0:0]
+    for row, rid, op, scope in zip(relations.index, relations["relation_id"], relations["operator"],
+                                   relations["scope"], strict=True):
+        mine = by_relation.get(rid, empty)
         if mine["value"].isna().any() or pd.isna(op) or pd.isna(scope):
             continue  # dangling or broken terms are reported elsewhere
         if not {"lhs", "rhs"} <= set(mine["term_side"]):
