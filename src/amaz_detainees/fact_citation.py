@@ -87,7 +87,7 @@ class FactCitation:
     sources: pd.DataFrame
     dataset: Reference
     references: tuple[Reference, ...]
-    dataset_cff: dict[str, Any]
+    root: Path
 
     def __str__(self) -> str:
         lines = [f"{self.table} {self.key}", "", f"Original sources ({len(self.sources)}):"]
@@ -120,7 +120,7 @@ class FactCitation:
 def _cff_text(fact: FactCitation) -> str:
     import yaml
 
-    doc = dict(fact.dataset_cff)
+    doc = dict(dataset_cff(fact.root))  # read only when CFF output is asked for
     doc["references"] = [to_cff_reference(r) for r in fact.references]
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
@@ -169,7 +169,7 @@ def cite_fact(table: str, key: str, path: str | Path | None = None) -> FactCitat
     table_out = merged.reindex(columns=SOURCE_COLUMNS).sort_values(["published", "source_id", "locator"],
                                                                    na_position="last").reset_index(drop=True)
     refs = tuple(_source_reference(r) for r in merged.drop_duplicates("source_id").itertuples(index=False))
-    return FactCitation(table, key, row, table_out, dataset_reference(path), refs, dataset_cff(package.root))
+    return FactCitation(table, key, row, table_out, dataset_reference(package.root), refs, package.root)
 
 
 def _find_row(package: Package, table: str, key: str, frame: pd.DataFrame) -> dict[str, Any]:
