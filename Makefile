@@ -47,10 +47,11 @@ notebooks:
 	$(NB_VENV)/bin/python notebooks/check_pairs.py
 	$(NB_VENV)/bin/pytest -p no:cacheprovider --nbmake --nbmake-kernel=python3 notebooks/*.ipynb
 
-## bench: cold-start load speed against plain pandas
+## bench: validation speed and memory at 10k, 100k and 1M rows against Frictionless and a polars floor, the
+## shipped-package figures and the load benchmark; writes benchmarks/RESULTS.md (about an hour, mostly Frictionless)
 bench: $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
-	$(BIN)/python benchmarks/load_speed.py
+	$(BIN)/python -m pip install -q -e ".[bench]"
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) $(WHEEL_VENV) $(NB_VENV) dist build

@@ -46,8 +46,7 @@ def test_every_field_has_a_short_unique_title_and_an_example() -> None:
 
 
 def test_every_example_is_a_valid_value_of_its_field(tmp_path: Path) -> None:
-    from amaz_detainees.cells import parse_table
-    from amaz_detainees.validation import pandera_problems
+    from amaz_detainees.validation import check_table
 
     for table in ad.tables():
         schema = json.loads(json.dumps(ad.table_schema(table)))
@@ -57,14 +56,12 @@ def test_every_example_is_a_valid_value_of_its_field(tmp_path: Path) -> None:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow([f["name"] for f in schema["fields"]])
             writer.writerow([f["example"] for f in schema["fields"]])
-        parsed = parse_table(table, path, schema)
-        problems = parsed.problems + pandera_problems(parsed, schema)
+        problems = check_table(table, path, schema).problems
         assert problems == [], problems
 
 
 def test_a_bad_example_is_caught(tmp_path: Path) -> None:
-    from amaz_detainees.cells import parse_table
-    from amaz_detainees.validation import pandera_problems
+    from amaz_detainees.validation import check_table
 
     schema = json.loads(json.dumps(ad.table_schema("counts")))
     path = tmp_path / "counts.csv"
@@ -72,8 +69,7 @@ def test_a_bad_example_is_caught(tmp_path: Path) -> None:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow([f["name"] for f in schema["fields"]])
         writer.writerow(["-1" if f["name"] == "value" else f["example"] for f in schema["fields"]])
-    parsed = parse_table("counts", path, schema)
-    assert [(p.field, p.check) for p in pandera_problems(parsed, schema)] == [("value", "minimum")]
+    assert [(p.field, p.check) for p in check_table("counts", path, schema).problems] == [("value", "minimum")]
 
 
 def test_every_enum_value_has_a_definition() -> None:

@@ -14,10 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .cells import UnsupportedSchema, dtype_for
-
-KNOWN_FIELD_KEYS = {"name", "type", "format", "title", "description", "constraints", "categories",
-                    "example", "trueValues", "falseValues", "bareNumber", "unit"}
-KNOWN_SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "description", "title"}
+from .constraints import KNOWN_FIELD_KEYS, KNOWN_SCHEMA_KEYS
 
 
 def _pattern_check(pattern: str) -> pa.Check:

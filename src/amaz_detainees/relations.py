@@ -12,6 +12,7 @@ import operator
 import pandas as pd
 
 from .report import Problem
+from .rules import keyed
 
 OPERATORS = {"eq": operator.eq, "le": operator.le, "ge": operator.ge}
 SYMBOLS = {"eq": "=", "le": "≤", "ge": "≥"}
@@ -35,7 +36,7 @@ def evaluate(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Proble
     if not all(n in tables for n in needed):
         return pd.DataFrame(columns=RESULT_COLUMNS), []
     relations, terms, counts = (tables[n] for n in needed)
-    facts = counts.drop_duplicates("count_id").set_index("count_id")[["value", "unit", "source_id"]]
+    facts = keyed(counts, "count_id", terms["count_id"])[["value", "unit", "source_id"]]
     terms = terms.join(facts, on="count_id").reset_index()
     results, problems = [], []
     by_relation = {rid: group for rid, group in terms.groupby("relation_id", sort=False, observed=True)}

@@ -8,9 +8,11 @@ already reported. The rules are listed, with their reasons, in CODEBOOK.md.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .report import Problem
 
@@ -46,12 +48,42 @@ def usable(tables: Tables, table: str, columns: tuple[str, ...], suspect: Suspec
     """Rows of ``table`` whose ``columns`` hold no cell already reported as broken."""
     frame = tables[table]
     bad = {row for (t, row, f) in suspect if t == table and f in columns}
-    return frame.drop(index=[r for r in bad if r in frame.index])
+    return frame.drop(index=[r for r in bad if r in frame.index]) if bad else frame
+
+
+def arrow(column: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The Arrow data behind a column (no copy for the Arrow-backed text columns ``load`` gives)."""
+    return pa.array(column.array)
+
+
+def is_in(column: pd.Series, values: pd.Series | list[str]) -> np.ndarray:
+    """``column.isin(values)`` as numpy booleans, in Arrow (pandas loops in Python for Arrow strings)."""
+    data = arrow(column)
+    value_set = arrow(values) if isinstance(values, pd.Series) else pa.array(values, type=data.type)
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks()
+    found = pc.is_in(data, value_set=pc.drop_null(value_set).cast(data.type), skip_nulls=True)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+
+
+def keyed(frame: pd.DataFrame, key: str, wanted: pd.Series) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``key`` is among ``wanted``, first one per key, indexed by key.
+
+    Rules on small tables look up rows of large ones; filtering first keeps that cheap at any size.
+    """
+    rows = frame[is_in(frame[key], wanted)]
+    return rows.drop_duplicates(key).set_index(key)
 
 
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> Iterator[tuple[int, pd.Series]]:
     for row, values in frame[mask.fillna(False).astype(bool)].iterrows():
         yield int(row), values
+
+
+def _flag(mask: pd.Series | np.ndarray, index: pd.Index) -> list[int]:
+    """Row numbers where a (nullable) boolean mask is True."""
+    values = np.asarray(pd.Series(mask, index=index).fillna(False), dtype=bool)
+    return [int(r) for r in index[values]]
 
 
 def date_precision(tables: Tables, suspect: Suspect) -> list[Problem]:
@@ -63,82 +95,101 @@ def date_precision(tables: Tables, suspect: Suspect) -> list[Problem]:
             if not set(cols) <= set(tables[table].columns):
                 continue
             frame = usable(tables, table, cols, suspect)
-            start, end, precision = (frame[c] for c in cols)
-            for row in frame.index:
-                msg = _date_triple_error(start[row], end[row], precision[row])
-                if msg:
-                    problems.append(Problem(table, int(row), cols[2], "date-precision", msg))
+            for row, message in date_triple_errors(*(frame[c] for c in cols)):
+                problems.append(Problem(table, row, cols[2], "date-precision", message))
     return problems
 
 
-def _date_triple_error(start: Any, end: Any, precision: Any) -> str | None:
-    has_start, has_end = not pd.isna(start), not pd.isna(end)
-    if pd.isna(precision):
-        return None  # reported as a required/enum problem
-    if has_start and has_end and start > end:
-        return f"start {start:%Y-%m-%d} is after end {end:%Y-%m-%d}"
-    expected = {"day": (True, True), "month": (True, True), "year": (True, True), "range": (True, True),
-                "after": (True, False), "before": (False, True), "unknown": (False, False)}[precision]
-    if (has_start, has_end) != expected:
-        want = {(True, True): "start and end", (True, False): "start only", (False, True): "end only",
-                (False, False): "neither start nor end"}[expected]
-        return f"precision {precision!r} needs {want}"
-    if precision == "day" and start != end:
-        return "precision 'day' needs start == end"
-    if precision == "range" and start == end:
-        return "precision 'range' needs start before end (use 'day')"
-    if precision == "month" and not (start.day == 1 and start.to_period("M") == end.to_period("M")
-                                     and end == end + pd.offsets.MonthEnd(0)):
-        return "precision 'month' needs the first and last day of one month"
-    if precision == "year" and not (start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31
-                                    and start.year == end.year):
-        return "precision 'year' needs 1 January to 31 December of one year"
-    return None
+# Which ends a precision needs: (start, end).
+NEEDED_ENDS = {"day": (True, True), "month": (True, True), "year": (True, True), "range": (True, True),
+               "after": (True, False), "before": (False, True), "unknown": (False, False)}
+ENDS_WORDS = {(True, True): "start and end", (True, False): "start only", (False, True): "end only",
+              (False, False): "neither start nor end"}
+
+
+def date_triple_errors(start: pd.Series, end: pd.Series, precision: pd.Series) -> list[tuple[int, str]]:
+    """(row, message) for each inconsistent triple; the first failing test per row is reported.
+
+    Columnar: each test is one comparison over the columns; only failing rows get a message.
+    """
+    index = start.index
+    has_start, has_end = start.notna().to_numpy(), end.notna().to_numpy()
+    codes = arrow(precision)
+    is_ = {k: pc.fill_null(pc.equal(codes, k), False).to_numpy(zero_copy_only=False) for k in NEEDED_ENDS}
+    known = np.logical_or.reduce(list(is_.values()))
+    need_start = np.logical_or.reduce([is_[k] for k, (s, _) in NEEDED_ENDS.items() if s])
+    need_end = np.logical_or.reduce([is_[k] for k, (_, e) in NEEDED_ENDS.items() if e])
+    first, last = start.to_numpy(), end.to_numpy()  # datetime64, NaT where missing (NaT compares False)
+    both = has_start & has_end
+    reversed_ = both & (first > last)
+    wrong_ends = known & ~reversed_ & ((has_start != need_start) | (has_end != need_end))
+    settled = reversed_ | wrong_ends | ~known
+    same = both & (first == last)
+    day_bad = ~settled & is_["day"] & ~same
+    range_bad = ~settled & is_["range"] & same
+    first_day, last_day = first.astype("datetime64[D]"), last.astype("datetime64[D]")
+    month = first.astype("datetime64[M]")
+    month_ok = (first_day == month.astype("datetime64[D]")) & (last_day == (month + 1).astype("datetime64[D]") - 1)
+    month_bad = ~settled & is_["month"] & ~month_ok
+    year = first.astype("datetime64[Y]")
+    year_ok = (first_day == year.astype("datetime64[D]")) & (last_day == (year + 1).astype("datetime64[D]") - 1)
+    year_bad = ~settled & is_["year"] & ~year_ok
+    errors: list[tuple[int, str]] = []
+    for i in np.flatnonzero(reversed_):
+        errors.append((int(index[i]), f"start {start.iloc[i]:%Y-%m-%d} is after end {end.iloc[i]:%Y-%m-%d}"))
+    for i in np.flatnonzero(wrong_ends):
+        p = str(precision.iloc[i])
+        errors.append((int(index[i]), f"precision {p!r} needs {ENDS_WORDS[NEEDED_ENDS[p]]}"))
+    fixed = ((day_bad, "precision 'day' needs start == end"),
+             (range_bad, "precision 'range' needs start before end (use 'day')"),
+             (month_bad, "precision 'month' needs the first and last day of one month"),
+             (year_bad, "precision 'year' needs 1 January to 31 December of one year"))
+    for mask, message in fixed:
+        errors += [(int(index[i]), message) for i in np.flatnonzero(mask)]
+    return sorted(errors)
 
 
 def count_bounds(tables: Tables, suspect: Suspect) -> list[Problem]:
     """value_low <= value <= value_high, and the bounds fit the qualifier."""
     counts = usable(tables, "counts", ("value_low", "value", "value_high", "qualifier"), suspect)
-    problems = []
     low, value, high, qual = counts["value_low"], counts["value"], counts["value_high"], counts["qualifier"]
-    for row in counts.index:
-        v, lo, hi, q = value[row], low[row], high[row], qual[row]
-        if pd.isna(v) or pd.isna(q):
-            continue
-        if not pd.isna(lo) and lo > v:
-            problems.append(Problem("counts", int(row), "value_low", "bounds", f"value_low {lo} is above value {v}"))
-        if not pd.isna(hi) and hi < v:
-            problems.append(Problem("counts", int(row), "value_high", "bounds", f"value_high {hi} is below value {v}"))
-        if q == "exact" and not (pd.isna(lo) and pd.isna(hi)):
-            problems.append(Problem("counts", int(row), "qualifier", "bounds",
-                                    "an exact figure has no value_low/value_high"))
-        if q == "at_least" and lo != v:
-            problems.append(Problem("counts", int(row), "value_low", "bounds", "'at_least' needs value_low == value"))
-        if q == "up_to" and hi != v:
-            problems.append(Problem("counts", int(row), "value_high", "bounds", "'up_to' needs value_high == value"))
-    return problems
+    judged = value.notna() & qual.notna()
+    tests = [
+        ("value_low", judged & low.notna() & (low > value), lambda r: f"value_low {low[r]} is above value {value[r]}"),
+        ("value_high", judged & high.notna() & (high < value),
+         lambda r: f"value_high {high[r]} is below value {value[r]}"),
+        ("qualifier", judged & (qual == "exact") & (low.notna() | high.notna()),
+         lambda r: "an exact figure has no value_low/value_high"),
+        ("value_low", judged & (qual == "at_least") & ~(low == value).fillna(False),
+         lambda r: "'at_least' needs value_low == value"),
+        ("value_high", judged & (qual == "up_to") & ~(high == value).fillna(False),
+         lambda r: "'up_to' needs value_high == value"),
+    ]
+    found = [(row, order, field, message(row)) for order, (field, mask, message) in enumerate(tests)
+             for row in _flag(mask, counts.index)]
+    return [Problem("counts", row, field, "bounds", message) for row, _, field, message in sorted(found)]
 
 
 def count_units(tables: Tables, suspect: Suspect) -> list[Problem]:
     """The unit fits the measure; person fields are filled exactly when people are counted."""
     counts = usable(tables, "counts", ("measure", "unit", *PERSON_FIELDS), suspect)
-    problems = []
-    for row, c in counts.iterrows():
-        if pd.isna(c["measure"]) or pd.isna(c["unit"]):
-            continue
-        allowed = MEASURE_UNITS.get(c["measure"])
-        if allowed is None:
-            continue  # an unknown measure is an enum problem, reported already
-        if c["unit"] not in allowed:
-            problems.append(Problem("counts", int(row), "unit", "unit",
-                                    f"measure {c['measure']!r} is counted in {sorted(allowed)}, not {c['unit']!r}"))
-        persons = c["unit"] == "persons"
-        for name in PERSON_FIELDS:
-            if persons and pd.isna(c[name]):
-                problems.append(Problem("counts", int(row), name, "unit", f"{name} is required when counting persons"))
-            if not persons and not pd.isna(c[name]):
-                problems.append(Problem("counts", int(row), name, "unit", f"{name} applies only to persons"))
-    return problems
+    measure, unit = counts["measure"], counts["unit"]
+    judged = is_in(measure, list(MEASURE_UNITS)) & unit.notna().to_numpy()
+    pairs = [f"{m}\t{u}" for m, units in MEASURE_UNITS.items() for u in units]
+    codes = arrow(measure)
+    joined = pc.binary_join_element_wise(codes, arrow(unit), pa.scalar("\t", type=codes.type))
+    fits = pc.fill_null(pc.is_in(joined, value_set=pa.array(pairs, type=codes.type)), False)
+    fits = fits.to_numpy(zero_copy_only=False)
+    found = [(row, 0, "unit", f"measure {measure[row]!r} is counted in {sorted(MEASURE_UNITS[measure[row]])}, "
+              f"not {unit[row]!r}") for row in _flag(judged & ~fits, counts.index)]
+    persons = pc.fill_null(pc.equal(arrow(unit), "persons"), False).to_numpy(zero_copy_only=False)
+    for order, name in enumerate(PERSON_FIELDS, start=1):
+        filled = counts[name].notna().to_numpy()
+        found += [(row, order, name, f"{name} is required when counting persons")
+                  for row in _flag(judged & persons & ~filled, counts.index)]
+        found += [(row, order, name, f"{name} applies only to persons")
+                  for row in _flag(judged & ~persons & filled, counts.index)]
+    return [Problem("counts", row, field, "unit", message) for row, _, field, message in sorted(found)]
 
 
 def _latest(frame: pd.DataFrame, prefix: str) -> pd.Series:
@@ -150,37 +201,35 @@ def as_of_not_after_publication(tables: Tables, suspect: Suspect) -> list[Proble
     """A figure cannot apply to a date after its source could have been published."""
     counts = usable(tables, "counts", ("source_id", "as_of_start"), suspect)
     sources = usable(tables, "sources", ("source_id", "published_start", "published_end"), suspect)
-    published = _latest(sources, "published")
-    published.index = sources["source_id"]
-    published = published[~published.index.duplicated()]
-    problems = []
-    for row, c in counts.iterrows():
-        pub = published.get(c["source_id"], pd.NaT)
-        if pd.isna(pub) or pd.isna(c["as_of_start"]):
-            continue
-        if c["as_of_start"] > pub:
-            problems.append(Problem("counts", int(row), "as_of_start", "as-of-after-publication",
-                                    f"as-of {c['as_of_start']:%Y-%m-%d} is after the source's latest publication "
-                                    f"date {pub:%Y-%m-%d}"))
-    return problems
+    where = pc.index_in(arrow(counts["source_id"]), value_set=pc.drop_null(arrow(sources["source_id"])))
+    positions = pc.fill_null(where, -1).to_numpy(zero_copy_only=False)
+    published = np.append(_latest(sources, "published").to_numpy()[sources["source_id"].notna().to_numpy()],
+                          np.datetime64("NaT"))
+    latest = pd.Series(published[positions], index=counts.index)  # position -1: no such source, NaT
+    late = counts["as_of_start"].notna() & latest.notna() & (counts["as_of_start"] > latest)
+    return [Problem("counts", row, "as_of_start", "as-of-after-publication",
+                    f"as-of {counts.at[row, 'as_of_start']:%Y-%m-%d} is after the source's latest publication "
+                    f"date {latest[row]:%Y-%m-%d}") for row in _flag(late, counts.index)]
 
 
 def events_have_sources(tables: Tables, suspect: Suspect) -> list[Problem]:
     """Every event is reported by at least one source (event_sources)."""
     events, links = tables["events"], tables["event_sources"]
-    sourced = set(links["event_id"].dropna())
-    return [Problem("events", int(row), "event_id", "unsourced", f"event {e!r} has no row in event_sources")
-            for row, e in events["event_id"].items() if not pd.isna(e) and e not in sourced]
+    ids = events["event_id"]
+    unsourced = ids.notna().to_numpy() & ~is_in(ids, links["event_id"])
+    return [Problem("events", row, "event_id", "unsourced", f"event {ids[row]!r} has no row in event_sources")
+            for row in _flag(unsourced, events.index)]
 
 
 def agreements_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:
     """An agreement's date lies within its event's dates, and it has at least one provision."""
     agreements = usable(tables, "agreements", ("agreement_id", "agreement_date", "event_id"), suspect)
     events, provisions = tables["events"], tables["provisions"]
-    by_id = events.drop_duplicates("event_id").set_index("event_id")
+    by_id = keyed(events, "event_id", agreements["event_id"])
+    provided = set(provisions["agreement_id"])
     problems = []
     for row, a in agreements.iterrows():
-        if a["agreement_id"] not in set(provisions["agreement_id"]):
+        if a["agreement_id"] not in provided:
             problems.append(Problem("agreements", int(row), "agreement_id", "no-provisions",
                                     f"agreement {a['agreement_id']!r} has no provisions"))
         if a["event_id"] not in by_id.index or pd.isna(a["agreement_date"]):
@@ -200,8 +249,8 @@ def provisions_implemented(tables: Tables, suspect: Suspect) -> list[Problem]:
     agreements = tables["agreements"]
     events, counts = tables["events"], tables["counts"]
     agreement_date = agreements.drop_duplicates("agreement_id").set_index("agreement_id")["agreement_date"]
-    ev = events.drop_duplicates("event_id").set_index("event_id")
-    count_value = counts.drop_duplicates("count_id").set_index("count_id")["value"]
+    ev = keyed(events, "event_id", provisions["implemented_by_event_id"])
+    count_value = keyed(counts, "count_id", provisions["count_id"])["value"]
     problems = []
     for row, p in provisions.iterrows():
         row = int(row)
@@ -264,8 +313,8 @@ def counted_from_before_as_of(tables: Tables, suspect: Suspect) -> list[Problem]
 def return_items_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:
     """An item given in return belongs to a release or exchange, and its sizing count is from the same source."""
     items = usable(tables, "return_items", ("event_id", "source_id", "count_id"), suspect)
-    event_type = tables["events"].drop_duplicates("event_id").set_index("event_id")["event_type"]
-    count_source = tables["counts"].drop_duplicates("count_id").set_index("count_id")["source_id"]
+    event_type = keyed(tables["events"], "event_id", items["event_id"])["event_type"]
+    count_source = keyed(tables["counts"], "count_id", items["count_id"])["source_id"]
     problems = []
     for row, item in items.iterrows():
         kind = event_type.get(item["event_id"])

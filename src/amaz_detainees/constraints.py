@@ -1,0 +1,130 @@
+"""Table Schema constraints, checked column by column on the typed Arrow columns.
+
+The same constraints are what ``amaz_detainees.schema(name)`` expresses as a pandera schema (for use
+in your own pipelines); the validator checks them here in pyarrow compute, because at a million rows
+pandera's per-check overhead and import cost (about half a second) were most of the run time. A
+differential test plants one bad cell per constraint and requires Frictionless, this module and the
+pandera schema to reject the same cell. Only cells that fail are ever visited in Python.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .cells import ParsedTable, UnsupportedSchema
+from .report import Problem
+
+KNOWN_FIELD_KEYS = {"name", "type", "format", "title", "description", "constraints", "categories",
+                    "example", "trueValues", "falseValues", "bareNumber", "unit"}
+KNOWN_SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "description", "title"}
+KNOWN_CONSTRAINTS = {"required", "unique", "enum", "minimum", "maximum", "pattern", "minLength", "maxLength"}
+
+
+def check_schema_keys(table_schema: dict[str, Any], name: str | None = None) -> None:
+    """Raise ``UnsupportedSchema`` for any property or constraint this package would silently ignore."""
+    unknown = set(table_schema) - KNOWN_SCHEMA_KEYS
+    if unknown:
+        raise UnsupportedSchema(f"schema {name!r}: unsupported properties {sorted(unknown)}")
+    for spec in table_schema["fields"]:
+        unknown = set(spec) - KNOWN_FIELD_KEYS
+        if unknown:
+            raise UnsupportedSchema(f"field {spec.get('name')!r}: unsupported properties {sorted(unknown)}")
+        for key in set(spec.get("constraints", {})) - KNOWN_CONSTRAINTS:
+            raise UnsupportedSchema(f"field {spec['name']!r}: constraint {key!r} is not supported")
+
+
+def primary_key(table_schema: dict[str, Any]) -> list[str]:
+    key = table_schema.get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
+
+
+def _true(mask: pa.Array) -> np.ndarray:
+    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+
+
+def _violations(values: pa.Array, key: str, rule: Any) -> np.ndarray:
+    """Positions of present values that break one constraint."""
+    if key == "enum":
+        allowed = pa.array(rule, type=values.type)
+        return np.flatnonzero(_true(pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=allowed)))))
+    if key == "minimum":
+        return np.flatnonzero(_true(pc.less(values, pa.scalar(rule, values.type))))
+    if key == "maximum":
+        return np.flatnonzero(_true(pc.greater(values, pa.scalar(rule, values.type))))
+    if key == "pattern":  # Table Schema patterns match the whole value
+        return np.flatnonzero(_true(pc.invert(pc.match_substring_regex(values, f"^(?:{rule})$"))))
+    if key == "minLength":
+        return np.flatnonzero(_true(pc.less(pc.utf8_length(values), rule)))
+    if key == "maxLength":
+        return np.flatnonzero(_true(pc.greater(pc.utf8_length(values), rule)))
+    raise UnsupportedSchema(f"constraint {key!r} is not supported")
+
+
+def later_duplicates(columns: list[pa.Array]) -> np.ndarray:
+    """Positions of rows whose values (all present) repeat an earlier row's; the first stays unflagged.
+
+    Grouping runs in Arrow; only the rare repeated keys are then located.
+    """
+    names = [f"k{i}" for i in range(len(columns))]
+    table = pa.table(dict(zip(names, columns, strict=True)))
+    counted = table.group_by(names, use_threads=False).aggregate([([], "count_all")])
+    repeated = counted.filter(pc.greater(counted["count_all"], 1))
+    if not repeated.num_rows:
+        return np.array([], dtype=np.int64)
+    hit = np.ones(table.num_rows, dtype=bool)
+    for name in names:
+        hit &= _true(pc.is_in(table[name], value_set=repeated[name].combine_chunks()))
+    positions = np.flatnonzero(hit)
+    seen: set[tuple] = set()
+    later = []
+    rows = table.take(pa.array(positions)).to_pylist()
+    for position, row in zip(positions, rows, strict=True):
+        key = tuple(row.values())
+        if key in seen:
+            later.append(position)
+        seen.add(key)
+    return np.array(later, dtype=np.int64)
+
+
+def constraint_problems(parsed: ParsedTable, table_schema: dict[str, Any]) -> list[Problem]:
+    """Every broken constraint of the table, named by row and field, with the Table Schema's word.
+
+    Cells already reported as unreadable (shape or type) are skipped, so one bad cell is one problem.
+    """
+    check_schema_keys(table_schema, parsed.name)
+    key = primary_key(table_schema)
+    problems: list[Problem] = []
+    skip = parsed.bad_cells
+
+    def add(position: int, name: str, check: str, message: str) -> None:
+        row = int(position) + 2
+        if (row, name) not in skip:
+            problems.append(Problem(parsed.name, row, name, check, message))
+
+    for spec in table_schema["fields"]:
+        name = spec["name"]
+        values = parsed.columns[name]
+        constraints = spec.get("constraints", {})
+        if constraints.get("required") or (len(key) == 1 and name == key[0]):
+            for position in np.flatnonzero(_true(pc.is_null(values))):
+                add(position, name, "required", "a value is required")
+        for check, rule in constraints.items():
+            if check in ("required", "unique"):
+                continue
+            shown = f" {rule}"
+            for position in _violations(values, check, rule):
+                add(position, name, check, f"{values[int(position)].as_py()!r} breaks {check}{shown}")
+        if constraints.get("unique") or key == [name]:
+            present = np.flatnonzero(_true(pc.is_valid(values)))
+            repeats = later_duplicates([values.take(pa.array(present))]) if len(present) else present
+            for position in present[repeats]:
+                add(position, name, "unique", f"{values[int(position)].as_py()!r} breaks unique")
+    if len(key) > 1:
+        for position in later_duplicates([parsed.columns[n] for n in key]):
+            problems.append(Problem(parsed.name, int(position) + 2, ", ".join(key), "primary-key",
+                                    "duplicates the primary key of an earlier row"))
+    return problems
