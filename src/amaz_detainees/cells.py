@@ -22,7 +22,7 @@ from .csv_text import TableFileError, TextTable, read_bytes, read_text
 from .report import Problem
 
 __all__ = ["DATE_DTYPE", "STRING", "ParsedTable", "TableFileError", "UnsupportedSchema", "dtype_for",
-           "parse_table", "parser_for", "type_columns"]
+           "parse_table", "parser_for", "true_where", "type_columns"]
 
 STRING = pd.StringDtype()
 DATE_DTYPE = "datetime64[s]"
@@ -54,15 +54,15 @@ class ParsedTable:
     bad_cells: set[tuple[int, str]] = field(default_factory=set)
 
 
-def _filled(mask: pa.Array) -> np.ndarray:
-    """A boolean Arrow array as numpy, nulls as False."""
+def true_where(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow array as numpy, null counting as False (the shape every check's mask takes)."""
     return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
 
 
 def _parse_integer(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    shaped = _filled(pc.match_substring_regex(text, INTEGER))
+    shaped = true_where(pc.match_substring_regex(text, INTEGER))
     digits = pc.replace_substring_regex(text, r"^\+", "")
-    long = shaped & _filled(pc.greater(pc.utf8_length(digits), 18))
+    long = shaped & true_where(pc.greater(pc.utf8_length(digits), 18))
     for i in np.flatnonzero(long):  # may not fit in 64 bits: check the few long ones exactly
         shaped[i] = abs(int(digits[i].as_py())) <= INT64_MAX
     values = pc.cast(pc.if_else(pa.array(shaped), digits, None), pa.int64())
@@ -70,7 +70,7 @@ def _parse_integer(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
 
 
 def _parse_number(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    shaped = _filled(pc.match_substring_regex(text, NUMBER))
+    shaped = true_where(pc.match_substring_regex(text, NUMBER))
     return pc.cast(pc.if_else(pa.array(shaped), text, None), pa.float64()), ~shaped
 
 
@@ -83,7 +83,7 @@ def _parse_date(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
         # strptime rolls 2023-02-30 over to 2023-03-02: a real date prints back as the same text.
         real = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), shaped), False)
         values = pc.if_else(real, parsed, None)
-    return values, ~_filled(pc.is_valid(values))
+    return values, ~true_where(pc.is_valid(values))
 
 
 def _boolean_parser(spec: dict[str, Any]) -> Parser:
@@ -93,7 +93,7 @@ def _boolean_parser(spec: dict[str, Any]) -> Parser:
     def parse(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
         is_true, is_false = pc.is_in(text, value_set=trues), pc.is_in(text, value_set=falses)
         values = pc.if_else(is_true, True, pc.if_else(is_false, False, pa.scalar(None, pa.bool_())))
-        return values, ~_filled(pc.or_(is_true, is_false))
+        return values, ~true_where(pc.or_(is_true, is_false))
 
     return parse
 
@@ -150,7 +150,7 @@ def type_columns(text: TextTable, schema: dict[str, Any]) -> ParsedTable:
         else:
             present = pc.invert(pc.is_in(cells, value_set=pa.array(missing_values, type=pa.string())))
         values, unparsed = parse(pc.if_else(present, cells, None))
-        for i in np.flatnonzero(unparsed & _filled(present)):
+        for i in np.flatnonzero(unparsed & true_where(present)):
             row = int(i) + 2
             if (row, name) not in bad:
                 problems.append(Problem(text.name, row, name, "type",

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cells import ParsedTable, UnsupportedSchema
+from .cells import ParsedTable, UnsupportedSchema, true_where
 from .report import Problem
 
 KNOWN_FIELD_KEYS = {"name", "type", "format", "title", "description", "constraints", "categories",
@@ -42,25 +42,21 @@ def primary_key(table_schema: dict[str, Any]) -> list[str]:
     return [key] if isinstance(key, str) else list(key)
 
 
-def _true(mask: pa.Array) -> np.ndarray:
-    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
-
-
 def _violations(values: pa.Array, key: str, rule: Any) -> np.ndarray:
     """Positions of present values that break one constraint."""
     if key == "enum":
         allowed = pa.array(rule, type=values.type)
-        return np.flatnonzero(_true(pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=allowed)))))
+        return np.flatnonzero(true_where(pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=allowed)))))
     if key == "minimum":
-        return np.flatnonzero(_true(pc.less(values, pa.scalar(rule, values.type))))
+        return np.flatnonzero(true_where(pc.less(values, pa.scalar(rule, values.type))))
     if key == "maximum":
-        return np.flatnonzero(_true(pc.greater(values, pa.scalar(rule, values.type))))
+        return np.flatnonzero(true_where(pc.greater(values, pa.scalar(rule, values.type))))
     if key == "pattern":  # Table Schema patterns match the whole value
-        return np.flatnonzero(_true(pc.invert(pc.match_substring_regex(values, f"^(?:{rule})$"))))
+        return np.flatnonzero(true_where(pc.invert(pc.match_substring_regex(values, f"^(?:{rule})$"))))
     if key == "minLength":
-        return np.flatnonzero(_true(pc.less(pc.utf8_length(values), rule)))
+        return np.flatnonzero(true_where(pc.less(pc.utf8_length(values), rule)))
     if key == "maxLength":
-        return np.flatnonzero(_true(pc.greater(pc.utf8_length(values), rule)))
+        return np.flatnonzero(true_where(pc.greater(pc.utf8_length(values), rule)))
     raise UnsupportedSchema(f"constraint {key!r} is not supported")
 
 
@@ -77,7 +73,7 @@ def later_duplicates(columns: list[pa.Array]) -> np.ndarray:
         return np.array([], dtype=np.int64)
     hit = np.ones(table.num_rows, dtype=bool)
     for name in names:
-        hit &= _true(pc.is_in(table[name], value_set=repeated[name].combine_chunks()))
+        hit &= true_where(pc.is_in(table[name], value_set=repeated[name].combine_chunks()))
     positions = np.flatnonzero(hit)
     seen: set[tuple] = set()
     later = []
@@ -110,7 +106,7 @@ def constraint_problems(parsed: ParsedTable, table_schema: dict[str, Any]) -> li
         values = parsed.columns[name]
         constraints = spec.get("constraints", {})
         if constraints.get("required") or (len(key) == 1 and name == key[0]):
-            for position in np.flatnonzero(_true(pc.is_null(values))):
+            for position in np.flatnonzero(true_where(pc.is_null(values))):
                 add(position, name, "required", "a value is required")
         for check, rule in constraints.items():
             if check in ("required", "unique"):
@@ -119,7 +115,7 @@ def constraint_problems(parsed: ParsedTable, table_schema: dict[str, Any]) -> li
             for position in _violations(values, check, rule):
                 add(position, name, check, f"{values[int(position)].as_py()!r} breaks {check}{shown}")
         if constraints.get("unique") or key == [name]:
-            present = np.flatnonzero(_true(pc.is_valid(values)))
+            present = np.flatnonzero(true_where(pc.is_valid(values)))
             repeats = later_duplicates([values.take(pa.array(present))]) if len(present) else present
             for position in present[repeats]:
                 add(position, name, "unique", f"{values[int(position)].as_py()!r} breaks unique")

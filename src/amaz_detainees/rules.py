@@ -7,13 +7,14 @@ already reported. The rules are listed, with their reasons, in CODEBOOK.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .cells import true_where
 from .report import Problem
 
 Tables = dict[str, pd.DataFrame]
@@ -63,7 +64,7 @@ def is_in(column: pd.Series, values: pd.Series | list[str]) -> np.ndarray:
     if isinstance(value_set, pa.ChunkedArray):
         value_set = value_set.combine_chunks()
     found = pc.is_in(data, value_set=pc.drop_null(value_set).cast(data.type), skip_nulls=True)
-    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return true_where(found)
 
 
 def keyed(frame: pd.DataFrame, key: str, wanted: pd.Series) -> pd.DataFrame:
@@ -73,11 +74,6 @@ def keyed(frame: pd.DataFrame, key: str, wanted: pd.Series) -> pd.DataFrame:
     """
     rows = frame[is_in(frame[key], wanted)]
     return rows.drop_duplicates(key).set_index(key)
-
-
-def _rows(frame: pd.DataFrame, mask: pd.Series) -> Iterator[tuple[int, pd.Series]]:
-    for row, values in frame[mask.fillna(False).astype(bool)].iterrows():
-        yield int(row), values
 
 
 def _flag(mask: pd.Series | np.ndarray, index: pd.Index) -> list[int]:
@@ -115,7 +111,7 @@ def date_triple_errors(start: pd.Series, end: pd.Series, precision: pd.Series) -
     index = start.index
     has_start, has_end = start.notna().to_numpy(), end.notna().to_numpy()
     codes = arrow(precision)
-    is_ = {k: pc.fill_null(pc.equal(codes, k), False).to_numpy(zero_copy_only=False) for k in NEEDED_ENDS}
+    is_ = {k: true_where(pc.equal(codes, k)) for k in NEEDED_ENDS}
     known = np.logical_or.reduce(list(is_.values()))
     need_start = np.logical_or.reduce([is_[k] for k, (s, _) in NEEDED_ENDS.items() if s])
     need_end = np.logical_or.reduce([is_[k] for k, (_, e) in NEEDED_ENDS.items() if e])
@@ -178,11 +174,10 @@ def count_units(tables: Tables, suspect: Suspect) -> list[Problem]:
     pairs = [f"{m}\t{u}" for m, units in MEASURE_UNITS.items() for u in units]
     codes = arrow(measure)
     joined = pc.binary_join_element_wise(codes, arrow(unit), pa.scalar("\t", type=codes.type))
-    fits = pc.fill_null(pc.is_in(joined, value_set=pa.array(pairs, type=codes.type)), False)
-    fits = fits.to_numpy(zero_copy_only=False)
+    fits = true_where(pc.is_in(joined, value_set=pa.array(pairs, type=codes.type)))
     found = [(row, 0, "unit", f"measure {measure[row]!r} is counted in {sorted(MEASURE_UNITS[measure[row]])}, "
               f"not {unit[row]!r}") for row in _flag(judged & ~fits, counts.index)]
-    persons = pc.fill_null(pc.equal(arrow(unit), "persons"), False).to_numpy(zero_copy_only=False)
+    persons = true_where(pc.equal(arrow(unit), "persons"))
     for order, name in enumerate(PERSON_FIELDS, start=1):
         filled = counts[name].notna().to_numpy()
         found += [(row, order, name, f"{name} is required when counting persons")
@@ -284,7 +279,7 @@ def relays_not_self(tables: Tables, suspect: Suspect) -> list[Problem]:
     relays = tables["source_relays"]
     same = relays["source_id"] == relays["relayed_source_id"]
     return [Problem("source_relays", row, "relayed_source_id", "self-relay", "a source cannot relay itself")
-            for row, _ in _rows(relays, same)]
+            for row in _flag(same, relays.index)]
 
 
 def sources_without_url(tables: Tables, suspect: Suspect) -> list[Problem]:
@@ -307,7 +302,7 @@ def counted_from_before_as_of(tables: Tables, suspect: Suspect) -> list[Problem]
     latest = counts["as_of_end"].fillna(counts["as_of_start"])
     bad = counts["counted_from"].notna() & latest.notna() & (counts["counted_from"] > latest)
     return [Problem("counts", row, "counted_from", "counted-from", "counted_from is after the as-of date")
-            for row, _ in _rows(counts, bad)]
+            for row in _flag(bad, counts.index)]
 
 
 def return_items_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import errata, integrity, relations, rules
-from .cells import ParsedTable, TableFileError, UnsupportedSchema, parse_table
+from .cells import ParsedTable, TableFileError, UnsupportedSchema, parse_table, true_where
 from .constraints import check_schema_keys, constraint_problems
 from .csv_text import read_bytes
 from .package_files import DESCRIPTOR, Package, PackageError, open_package
@@ -83,8 +83,8 @@ def _known(values: pa.Array, keys: pa.Array) -> np.ndarray:
         absent = pc.filter(wanted, pc.invert(pc.is_in(wanted, value_set=pc.unique(found))))
         if not len(absent):
             return np.ones(len(values), dtype=bool)
-        return ~pc.fill_null(pc.is_in(values, value_set=absent), False).to_numpy(zero_copy_only=False)
-    return pc.fill_null(pc.is_in(values, value_set=keys), False).to_numpy(zero_copy_only=False)
+        return ~true_where(pc.is_in(values, value_set=absent))
+    return true_where(pc.is_in(values, value_set=keys))
 
 
 def dangling(table: ParsedTable, fields: list[str], target: ParsedTable,
@@ -95,7 +95,7 @@ def dangling(table: ParsedTable, fields: list[str], target: ParsedTable,
 
     mine = [as_text(table.columns[f]) for f in fields]
     theirs = [as_text(target.columns[f]) for f in ref_fields]
-    present = np.logical_and.reduce([pc.is_valid(c).to_numpy(zero_copy_only=False) for c in mine])
+    present = np.logical_and.reduce([true_where(pc.is_valid(c)) for c in mine])
     if len(mine) == 1:
         positions = np.flatnonzero(present & ~_known(mine[0], pc.drop_null(theirs[0])))
     else:
