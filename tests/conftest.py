@@ -49,6 +49,11 @@ def restamp(root: Path) -> None:
     integrity.stamp(open_package(root))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered here, not in pyproject.toml, so it holds when the tests run against the installed wheel.
+    config.addinivalue_line("markers", "slow: builds a wheel, a large synthetic package, or runs external tools")
+
+
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "pkg")
