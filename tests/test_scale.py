@@ -110,3 +110,19 @@ def test_the_fast_reader_is_used_only_where_it_reads_what_strict_csv_reads(data:
 ])
 def test_the_quote_scan_sends_anything_unusual_to_the_exact_reader(data: bytes, plain: bool) -> None:
     assert plain_quoting(data) is plain
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("9223372036854775807", 2**63 - 1), ("-9223372036854775808", -(2**63)), ("+5", 5), ("007", 7),
+    ("9223372036854775808", None), ("-9223372036854775809", None), ("99999999999999999999", None), ("5.0", None),
+])
+def test_integers_are_read_exactly_or_reported(tmp_path: Path, text: str, value: int | None) -> None:
+    from amaz_detainees.validation import check_table
+
+    path = tmp_path / "t.csv"
+    path.write_text(f"n\n{text}\n", encoding="utf-8")
+    parsed = check_table("t", path, {"fields": [{"name": "n", "type": "integer"}]})
+    if value is None:
+        assert [(p.row, p.field, p.check) for p in parsed.problems] == [(2, "n", "type")]
+    else:
+        assert parsed.problems == [] and parsed.frame.loc[2, "n"] == value

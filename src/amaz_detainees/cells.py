@@ -28,7 +28,7 @@ STRING = pd.StringDtype()
 DATE_DTYPE = "datetime64[s]"
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
-INT64_MAX = 2**63 - 1
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 INTEGER = r"^[+-]?[0-9]+$"
 NUMBER = r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|INF|-INF)$"
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -64,7 +64,7 @@ def _parse_integer(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     digits = pc.replace_substring_regex(text, r"^\+", "")
     long = shaped & true_where(pc.greater(pc.utf8_length(digits), 18))
     for i in np.flatnonzero(long):  # may not fit in 64 bits: check the few long ones exactly
-        shaped[i] = abs(int(digits[i].as_py())) <= INT64_MAX
+        shaped[i] = INT64_MIN <= int(digits[i].as_py()) <= INT64_MAX
     values = pc.cast(pc.if_else(pa.array(shaped), digits, None), pa.int64())
     return values, ~shaped
 
