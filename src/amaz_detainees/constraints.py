@@ -90,8 +90,8 @@ def constraint_problems(parsed: ParsedTable, table_schema: dict[str, Any]) -> li
     """Every broken constraint of the table, named by row and field, with the Table Schema's word.
 
     Cells already reported as unreadable (shape or type) are skipped, so one bad cell is one problem.
+    The schema's properties were checked (``check_schema_keys``) before the table was parsed.
     """
-    check_schema_keys(table_schema, parsed.name)
     key = primary_key(table_schema)
     problems: list[Problem] = []
     skip = parsed.bad_cells

@@ -15,10 +15,14 @@ from .package_files import DESCRIPTOR, Package
 from .report import Problem
 
 
+def digest(data: bytes) -> tuple[int, str]:
+    """(bytes, "sha256:<hex>") of a file's contents, as the descriptor records them."""
+    return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+
+
 def file_digest(path: Path) -> tuple[int, str]:
     """(bytes, "sha256:<hex>") of a file."""
-    data = path.read_bytes()
-    return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    return digest(path.read_bytes())
 
 
 def check(package: Package, name: str) -> list[Problem]:
@@ -33,7 +37,7 @@ def check_bytes(package: Package, name: str, data: bytes) -> list[Problem]:
     """Like ``check``, on the file's bytes already read (validation reads each file once)."""
     resource = package.resource(name)
     path = package.data_path(name)
-    size, digest = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    size, actual = digest(data)
     problems = []
     if "hash" not in resource or "bytes" not in resource:
         problems.append(Problem(name, None, None, "hash", "the descriptor records no bytes/hash for this file"))
@@ -41,7 +45,7 @@ def check_bytes(package: Package, name: str, data: bytes) -> list[Problem]:
     if resource["bytes"] != size:
         problems.append(Problem(name, None, None, "bytes",
                                 f"{path.name} has {size} bytes but the descriptor records {resource['bytes']}"))
-    if resource["hash"] != digest:
+    if resource["hash"] != actual:
         problems.append(Problem(name, None, None, "hash",
                                 f"{path.name} does not match its recorded sha256 (edited or corrupted; "
                                 "re-validate, then run `amaz-detainees stamp`)"))

@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .cells import UnsupportedSchema, dtype_for
-from .constraints import KNOWN_FIELD_KEYS, KNOWN_SCHEMA_KEYS
+from .constraints import check_schema_keys, primary_key
 
 
 def _pattern_check(pattern: str) -> pa.Check:
@@ -44,15 +44,12 @@ def field_checks(spec: dict[str, Any]) -> list[pa.Check]:
             checks.append(pa.Check.str_length(min_value=value, name="minLength", error="minLength"))
         elif key == "maxLength":
             checks.append(pa.Check.str_length(max_value=value, name="maxLength", error="maxLength"))
-        else:
+        else:  # unreachable once check_schema_keys has passed; kept so a new constraint cannot slip through
             raise UnsupportedSchema(f"field {spec['name']!r}: constraint {key!r} is not supported")
     return checks
 
 
 def column_for(spec: dict[str, Any], *, categorical: bool, key: bool = False) -> pa.Column:
-    unknown = set(spec) - KNOWN_FIELD_KEYS
-    if unknown:
-        raise UnsupportedSchema(f"field {spec.get('name')!r}: unsupported properties {sorted(unknown)}")
     constraints = spec.get("constraints", {})
     enum = constraints.get("enum")
     dtype: Any = dtype_for(spec)
@@ -84,17 +81,13 @@ def to_pandera(
     ``categorical=True`` describes frames as ``load`` returns them (enum fields as categoricals);
     ``False`` describes the text-typed frames the validator checks before that conversion.
     """
-    unknown = set(table_schema) - KNOWN_SCHEMA_KEYS
-    if unknown:
-        raise UnsupportedSchema(f"schema {name!r}: unsupported properties {sorted(unknown)}")
-    primary_key = table_schema.get("primaryKey")
-    if isinstance(primary_key, str):
-        primary_key = [primary_key]
-    single_key = primary_key[0] if primary_key and len(primary_key) == 1 else None
+    check_schema_keys(table_schema, name)  # the same list of known properties as the validator's
+    key = primary_key(table_schema)
+    single_key = key[0] if len(key) == 1 else None
     return pa.DataFrameSchema(
         {spec["name"]: column_for(spec, categorical=categorical, key=spec["name"] == single_key)
          for spec in table_schema["fields"]},
-        unique=primary_key if primary_key and len(primary_key) > 1 else None,
+        unique=key if len(key) > 1 else None,
         report_duplicates="exclude_first",
         strict=True,
         ordered=True,
