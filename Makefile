@@ -4,6 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 WHEEL_VENV := .venv-wheel
 NB_VENV := .venv-notebooks
+# Every pip install below, and the isolated build envs of pip (hatchling for -e .) and of `python -m build`, takes
+# the exact versions in constraints.txt (pip 26.2+ reads only the build constraint inside its own build envs).
+# `make lock` regenerates the file; .ci/check_pins.py fails when an installed distribution is not pinned there.
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
+CHECK_PINS := $(PY) .ci/check_pins.py
 
 .PHONY: run test lint wheel-test notebooks bench clean
 
@@ -17,12 +23,14 @@ run: $(BIN)/python
 	$(BIN)/amaz-detainees validate
 	$(BIN)/amaz-detainees info
 
-## test: install with test extras, lint, check generated files, run the tests on the source tree and on the built wheel
+## test: install with test extras, lint, check generated and canonical files, run the tests on the source tree and on the built wheel
 test: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
+	$(CHECK_PINS) $(BIN)/python
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/amaz-detainees stamp --check
 	$(BIN)/amaz-detainees codebook --check
+	$(BIN)/amaz-detainees fmt --check
 	$(BIN)/pytest
 	$(MAKE) wheel-test
 	$(MAKE) notebooks
@@ -34,6 +42,7 @@ wheel-test: $(BIN)/python
 	$(PY) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/python -m pip install -q --upgrade pip
 	$(WHEEL_VENV)/bin/python -m pip install -q "$$(ls dist/*.whl)[test]"
+	$(CHECK_PINS) $(WHEEL_VENV)/bin/python
 	rm -rf /tmp/amaz-detainees-wheel-tests && mkdir -p /tmp/amaz-detainees-wheel-tests
 	cp -r tests /tmp/amaz-detainees-wheel-tests/
 	cd /tmp/amaz-detainees-wheel-tests && $(CURDIR)/$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider tests
@@ -44,6 +53,7 @@ notebooks:
 	test -x $(NB_VENV)/bin/python || $(PY) -m venv $(NB_VENV)
 	$(NB_VENV)/bin/python -m pip install -q --upgrade pip
 	$(NB_VENV)/bin/python -m pip install -q -e ".[notebooks]"
+	$(CHECK_PINS) $(NB_VENV)/bin/python
 	$(NB_VENV)/bin/python notebooks/check_pairs.py
 	$(NB_VENV)/bin/pytest -p no:cacheprovider --nbmake --nbmake-kernel=python3 notebooks/*.ipynb
 
@@ -51,7 +61,13 @@ notebooks:
 ## shipped-package figures and the load benchmark; writes benchmarks/RESULTS.md (about an hour, mostly Frictionless)
 bench: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[bench]"
+	$(CHECK_PINS) $(BIN)/python
 	$(BIN)/python benchmarks/run.py
+
+## lock: regenerate constraints.txt from fresh unconstrained venvs (about 5 minutes), then run `make clean test`
+.PHONY: lock
+lock:
+	$(PY) .ci/lock.py
 
 clean:
 	rm -rf $(VENV) $(WHEEL_VENV) $(NB_VENV) dist build

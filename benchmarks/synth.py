@@ -45,7 +45,7 @@ EVENT_TYPES = ["capture", "release", "exchange", "statement", "announcement", "s
                "diplomatic_meeting", "transfer", "access_change", "disappearance", "evacuation"]
 # Words a source might use; they go only in source_term, which attributes wording to the source.
 SOURCE_TERMS = ["POWs", "detainees", "captives", "prisoners", "hostages", "saboteurs", "servicemen"]
-# Place names in Armenian script and in Azerbaijani Latin letters, for realistic text.
+# Place names in Armenian script and in Azerbaijani Latin letters, for realistic text (quoted: a source's spelling).
 ARMENIAN_NAMES = ["Շուշի", "Հադրութ", "Ստեփանակերտ", "Երևան", "Գորիս", "Ջաբրայիլ"]
 AZERBAIJANI_NAMES = ["Şuşa", "Hadrut", "Xankəndi", "Bakı", "Ağdam", "Cəbrayıl"]
 SYNTHETIC_TABLES = ("events", "counts", "event_sources")
@@ -102,10 +102,10 @@ def synthetic_events(rng: np.random.Generator, n: int, places: list[list[str]]) 
     rows = []
     for i in range(n):
         place = places[where[i]]
-        place_names = " / ".join(x for x in place[1:4] if x) or place[0]
+        place_names = place[1] or place[0]  # name_en, which carries both sides' names (neutral voice)
         summary = (f"Synthetic {EVENT_TYPES[kinds[i]].replace('_', ' ')} record {i} for benchmarking, near "
-                   f"{place_names}; sources spell nearby places {ARMENIAN_NAMES[hy[i]]} and "
-                   f"{AZERBAIJANI_NAMES[az[i]]}. Not a real event.")
+                   f"{place_names}; sources spell nearby places \"{ARMENIAN_NAMES[hy[i]]}\" and "
+                   f"\"{AZERBAIJANI_NAMES[az[i]]}\". Not a real event.")
         start, end, precision = triples[i]
         rows.append([f"syn-ev-{i:07d}", EVENT_TYPES[kinds[i]], start, end, precision,
                      "" if no_place[i] else place[0], summary])
@@ -168,8 +168,8 @@ def synthetic_counts(rng: np.random.Generator, n: int, sources: list[list[str]],
             counted = iso(np.datetime64(start) - np.timedelta64(int(counted_back[i]), "D"))
         source_term = SOURCE_TERMS[term[i]] if term[i] < len(SOURCE_TERMS) else ""
         evidence = (f"Synthetic figure {i}: the source gives {v} ({q.replace('_', ' ')}) for "
-                    f"{measure.replace('_', ' ')}, in a passage naming {ARMENIAN_NAMES[hy[i]]} / "
-                    f"{AZERBAIJANI_NAMES[az[i]]}. Not a real claim.")
+                    f"{measure.replace('_', ' ')}, in a passage naming \"{ARMENIAN_NAMES[hy[i]]}\" / "
+                    f"\"{AZERBAIJANI_NAMES[az[i]]}\". Not a real claim.")
         rows.append([
             f"syn-c-{i:07d}", source_ids[which[i]], f"¶{para[i]}", actor_ids[actor[i]] if has_actor[i] else "",
             event_ids[event[i]] if has_event[i] else "", event_ids[event[-1 - i]] if has_origin[i] else "",

@@ -5,6 +5,7 @@
 True
 """
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -12,14 +13,23 @@ from .loading import DataValidationError, load, schema, table_schema, tables
 from .report import ValidationReport
 from .validation import validate
 
-__all__ = ["DataValidationError", "FactCitation", "ValidationReport", "__version__", "cite", "cite_fact", "load",
-           "schema", "table_schema", "tables", "validate"]
+__all__ = ["DataValidationError", "FactCitation", "ValidationReport", "__version__", "cite", "cite_fact",
+           "content_digest", "load", "schema", "table_schema", "tables", "validate"]
 
 if TYPE_CHECKING:
     from .citation import cite
     from .fact_citation import FactCitation, cite_fact
 
 _LAZY = {"cite": "citation", "cite_fact": "fact_citation", "FactCitation": "fact_citation"}
+
+
+def content_digest(path: str | Path | None = None) -> str:
+    """One sha256 over the descriptor, the schemas and the data files: quote it with the version in a
+    paper, so readers can check they have exactly the data used (``sha256sum`` recomputes it)."""
+    from . import integrity
+    from .package_files import open_package
+
+    return integrity.content_digest(open_package(path))
 
 
 def __getattr__(name: str) -> Any:

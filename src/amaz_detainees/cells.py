@@ -39,7 +39,12 @@ Parser = Callable[[pa.Array], tuple[pa.Array, np.ndarray]]
 
 
 class UnsupportedSchema(Exception):
-    """A Table Schema uses a type or property this package does not implement (fail loudly)."""
+    """A Table Schema uses a type or property this package does not implement (fail loudly);
+    ``field`` names the field concerned, if one is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -120,7 +125,8 @@ def parser_for(spec: dict[str, Any]) -> Parser:
         return _parse_date
     if kind == "boolean":
         return _boolean_parser(spec)
-    raise UnsupportedSchema(f"field {spec.get('name')!r}: type {kind!r} with format {fmt!r} is not supported")
+    raise UnsupportedSchema(f"field {spec.get('name')!r}: type {kind!r} with format {fmt!r} is not supported",
+                            spec.get("name"))
 
 
 def dtype_for(spec: dict[str, Any]) -> str | pd.api.extensions.ExtensionDtype:

@@ -1,4 +1,4 @@
-"""Command line: ``amaz-detainees validate|info|show|cite|export|stamp|codebook``.
+"""Command line: ``amaz-detainees validate|info|show|cite|export|fmt|stamp|codebook``.
 
 Exit codes: 0 valid / done, 1 invalid data, 2 unreadable package or bad usage. Problems are listed,
 never raised as tracebacks.
@@ -43,6 +43,7 @@ def _info(args: argparse.Namespace) -> int:
     frames = {name: load(name, path=args.path) for name in package.names}
     print(f"amaz-detainees {__version__} (data package version {package.descriptor.get('version', '?')})")
     print(f"package: {package.root}")
+    print(f"content digest: {integrity.content_digest(package)} (quote it with the version to name the exact data)")
     print("tables:")
     for name, frame in frames.items():
         print(f"  {name:<22} {len(frame):>4} rows  {package.resource(name).get('description', '')[:70]}")
@@ -136,6 +137,31 @@ def _stamp(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fmt(args: argparse.Namespace) -> int:
+    from .canonical import NotFormattable, plan, write
+
+    package = open_package(args.path)
+    try:
+        rewrites = plan(package)
+    except NotFormattable as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("amaz-detainees: nothing was written; fix these first (`amaz-detainees validate` lists all problems)",
+              file=sys.stderr)
+        return 1
+    for rewrite in rewrites:
+        verb = "not canonical:" if args.check else "rewrote"
+        print(f"{verb} {rewrite.path.relative_to(package.root)} ({', '.join(rewrite.reasons)})")
+    if args.check:
+        if rewrites:
+            print("run `amaz-detainees fmt` to rewrite these files", file=sys.stderr)
+        return 1 if rewrites else 0
+    write(rewrites)
+    if not rewrites:
+        print("already canonical")
+    return 0
+
+
 def _codebook(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -200,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?")
     s.add_argument("--check", action="store_true", help="only report files that differ from the record")
     s.set_defaults(run=_stamp)
+    f = sub.add_parser("fmt", help="rewrite the package canonically: rows sorted by key, UTF-8, LF, minimal quoting, "
+                                   "bytes and hashes refreshed")
+    f.add_argument("path", nargs="?", help="package directory or datapackage.json (default: the shipped one)")
+    f.add_argument("--check", action="store_true", help="change nothing; exit 1 listing non-canonical files")
+    f.set_defaults(run=_fmt)
     c = sub.add_parser("codebook", help="write CODEBOOK.md from the descriptor and Table Schemas")
     c.add_argument("path", nargs="?")
     c.add_argument("--out", help="where to write (default: CODEBOOK.md beside datapackage.json)")

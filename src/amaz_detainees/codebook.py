@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import errata, rules
+from . import errata, rules, voice
 from .fact_citation import ROUTES
 from .package_files import Package
 
@@ -21,11 +21,15 @@ do not edit by hand (a test fails when this file is stale).
 - `locator` says where in a source a statement is: `title`, `dateline`, `¶N` (paragraphs counted from
   the first line of body text, blank lines separating them; a dateline is not counted) or `page`.
 - `evidence` is always our paraphrase, never a quotation. A source's own wording, which may be loaded,
-  is kept only in `source_term` and attributed to that source.
+  is kept in `source_term` and attributed to that source; in our own words a loaded term appears only
+  in quotation marks (see [Voice](#voice-neutral-wording-and-privacy)).
 - Places carry the Armenian-usage and Azerbaijani-usage names; the dataset does not code sovereignty.
 - Private detainees are never named. Some source URLs contain names in their slugs: cite them, do not
   display them.
 - Identifiers are lower-case slugs and are never reused.
+- Files are canonical (`amaz-detainees fmt`): UTF-8 without byte-order mark, LF line endings, rows
+  sorted by primary key (text compared by code point), cells quoted only when they must be. The same
+  data always gives the same bytes; `amaz-detainees info` prints the package's content digest.
 - Figures that are ordinals or labels, not quantities (the "29th" session of the COP), are not counts.
 """
 
@@ -67,11 +71,13 @@ def _table(package: Package, name: str, vocabularies: dict[str, str]) -> list[st
     routes = [route.describe(name) for route in ROUTES.get(name, ())]
     if routes:
         lines.append(f"- Sources of a row (`cite --fact {name}:ID`): " + "; ".join(f"`{r}`" for r in routes))
-    lines += ["", "| field | title | type (unit) | constraints | description | example |", "|---|---|---|---|---|---|"]
+    lines += ["", "| field | title | type (unit) | voice | constraints | description | example |",
+              "|---|---|---|---|---|---|---|"]
     for field in schema["fields"]:
         example = f"`{_cell(field['example'])}`" if "example" in field else ""
         lines.append(f"| `{field['name']}` | {_cell(field.get('title', ''))} | {_type(field)} | "
-                     f"{_cell(_constraints(field, vocabularies))} | {_cell(field['description'])} | {example} |")
+                     f"{field.get('voice', '')} | {_cell(_constraints(field, vocabularies))} | "
+                     f"{_cell(field['description'])} | {example} |")
     lines.append("")
     return lines
 
@@ -116,6 +122,42 @@ def _vocabulary_lines(vocabs: dict[str, list[tuple[str, dict[str, Any]]]]) -> li
     return lines
 
 
+VOICE_MEANINGS = {
+    "dataset": "the editors' own words: loaded terms only inside quotation marks, places by their `name_en`",
+    "attributed": "a source's or party's own wording (titles, official names, `source_term`, each side's place "
+                  "names): loaded terms allowed",
+    "mirrored": "an exact copy of a value another field holds or held (errata): kept as it was",
+    "code": "identifiers, codes and URLs, not prose: URLs are citations, never displayed as text",
+}
+
+
+def _voice_lines() -> list[str]:
+    lines = ["## Voice: neutral wording and privacy", "",
+             "Every text field declares whose words it holds (`voice` in its Table Schema). "
+             "`amaz-detainees validate` checks both rules below and reports each hit by table, row and field "
+             "(checks `neutral-voice` and `privacy`).", ""]
+    lines += [f"- `{v}`: {text}." for v, text in VOICE_MEANINGS.items()]
+    lines += ["", "### Loaded terms", "",
+              "The controlled list (`src/amaz_detainees/policy/loaded_terms.csv`; matched as whole words, any case). "
+              "In `dataset` fields each may appear only inside quotation marks, as a source's word. A place named "
+              "in one side's usage only (a `places` usage name that differs from the other side's) is flagged "
+              "there too: write the place's `name_en`, which carries both names.", "",
+              "| term | kind | used by | the dataset writes instead |", "|---|---|---|---|"]
+    lines += [f"| {_cell(t.term)} | {t.kind} | {_cell(t.used_by)} | {_cell(t.dataset_wording)} |"
+              for t in voice.loaded_terms()]
+    lines += ["", "Considered and not listed: *captive*, *detainee*, *prisoner*, *held* (descriptive words that "
+              "all sides and neutral bodies use).", "", "### Names of people", "",
+              "Only public officials, and people speaking publicly for an organisation, are named; each is an "
+              "actor of kind `person`. In every field whose voice is not `code` (and is not `actors.name`), a "
+              "capitalised word with a surname ending (" + ", ".join(f"-{e}" for e in voice.SURNAME_ENDINGS)
+              + ") must be part of the name of an actor or a place, or one of these words:", "",
+              "| word | why it is not a private name |", "|---|---|"]
+    lines += [f"| {_cell(r['word'])} | {_cell(r['reason'])} |" for r in voice.policy_rows("not_names.csv")]
+    lines += ["", "The check is a screen, not proof: it catches the surname forms common in this conflict's "
+              "sources; editors read every new name (PRIVACY.md).", ""]
+    return lines
+
+
 def _views() -> list[str]:
     from . import views
 
@@ -153,7 +195,11 @@ def render(package: Package) -> str:
     lines.append("- `relation`: a declared relation whose counts all come from one source must hold; one across "
                  "sources is evaluated and reported (agreeing or not), never an error.")
     lines.append("- `hash` / `bytes`: every data file matches the sha256 and size recorded in datapackage.json.")
+    lines.append("- `encoding`, `line-ending`, `delimiter`, `csv`, `blank-row`: each file is UTF-8 without "
+                 "byte-order mark, its rows end alike, it is comma-separated and well quoted, with no blank line.")
+    lines.append("- `neutral-voice`, `privacy`: see [Voice](#voice-neutral-wording-and-privacy).")
     lines.append("")
+    lines += _voice_lines()
     lines += _views()
     lines.append("Measures and the units they are counted in: "
                  + "; ".join(f"`{m}` ({', '.join(sorted(u))})" for m, u in rules.MEASURE_UNITS.items()) + ".")

@@ -19,7 +19,7 @@ from .cells import ParsedTable, UnsupportedSchema, true_where
 from .report import Problem
 
 KNOWN_FIELD_KEYS = {"name", "type", "format", "title", "description", "constraints", "categories",
-                    "example", "trueValues", "falseValues", "bareNumber", "unit"}
+                    "example", "trueValues", "falseValues", "bareNumber", "unit", "voice"}
 KNOWN_SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "description", "title"}
 KNOWN_CONSTRAINTS = {"required", "unique", "enum", "minimum", "maximum", "pattern", "minLength", "maxLength"}
 
@@ -32,9 +32,10 @@ def check_schema_keys(table_schema: dict[str, Any], name: str | None = None) -> 
     for spec in table_schema["fields"]:
         unknown = set(spec) - KNOWN_FIELD_KEYS
         if unknown:
-            raise UnsupportedSchema(f"field {spec.get('name')!r}: unsupported properties {sorted(unknown)}")
+            raise UnsupportedSchema(f"field {spec.get('name')!r}: unsupported properties {sorted(unknown)}",
+                                    spec.get("name"))
         for key in set(spec.get("constraints", {})) - KNOWN_CONSTRAINTS:
-            raise UnsupportedSchema(f"field {spec['name']!r}: constraint {key!r} is not supported")
+            raise UnsupportedSchema(f"field {spec['name']!r}: constraint {key!r} is not supported", spec["name"])
 
 
 def primary_key(table_schema: dict[str, Any]) -> list[str]:

@@ -59,6 +59,28 @@ def matches(package: Package, name: str) -> bool:
     return path.is_file() and file_digest(path)[1] == resource.get("hash")
 
 
+def content_files(package: Package) -> list[str]:
+    """Paths (relative to the root) of every file whose bytes make up the package: the descriptor,
+    each Table Schema and each data file, sorted."""
+    paths = {DESCRIPTOR}
+    for resource in package.resources:
+        paths.update(v for k, v in resource.items() if k in ("path", "schema") and isinstance(v, str))
+    return sorted(paths)
+
+
+def content_digest(package: Package) -> str:
+    """One sha256 for the whole package, to quote in a paper as the exact data used.
+
+    It is the sha256 of ``sha256sum``'s output over ``content_files`` (lines ``<hex>  <path>``,
+    sorted by path), so anyone can recompute it without this package:
+    ``sha256sum datapackage.json data/*.csv schemas/*.json | LC_ALL=C sort -k2 | sha256sum``.
+    A missing file raises ``OSError``.
+    """
+    lines = "".join(f"{hashlib.sha256((package.root / path).read_bytes()).hexdigest()}  {path}\n"
+                    for path in content_files(package))
+    return "sha256:" + hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
 def stamp(package: Package) -> bool:
     """Write current bytes and hashes into datapackage.json; True if anything changed."""
     descriptor = package.descriptor

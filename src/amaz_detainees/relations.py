@@ -20,8 +20,11 @@ RESULT_COLUMNS = ["relation_id", "scope", "expression", "lhs", "rhs", "holds", "
 
 
 def _expression(terms: pd.DataFrame, op: str) -> str:
+    """The relation in figures, e.g. ``41 + 8 + 6 = 55``: on each side added terms come before
+    subtracted ones, larger before smaller, so the text does not depend on the order of the rows."""
     def side(name: str) -> str:
-        part = terms[terms["term_side"] == name]
+        part = terms[terms["term_side"] == name].sort_values(["sign", "value", "count_id"],
+                                                             ascending=[False, False, True])
         text = ""
         for i, (value, sign_value) in enumerate(zip(part["value"], part["sign"], strict=True)):
             sign = "−" if sign_value == -1 else "+"
@@ -44,8 +47,8 @@ def evaluate(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Proble
     for row, rid, op, scope in zip(relations.index, relations["relation_id"], relations["operator"],
                                    relations["scope"], strict=True):
         mine = by_relation.get(rid, empty)
-        if mine["value"].isna().any() or pd.isna(op) or pd.isna(scope):
-            continue  # dangling or broken terms are reported elsewhere
+        if mine[["value", "sign", "term_side"]].isna().any().any() or pd.isna(op) or pd.isna(scope):
+            continue  # dangling or unparsable terms are reported elsewhere
         if not {"lhs", "rhs"} <= set(mine["term_side"]):
             problems.append(Problem("count_relations", int(row), "relation_id", "relation",
                                     f"relation {rid!r} needs at least one lhs and one rhs term"))

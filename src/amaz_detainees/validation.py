@@ -2,7 +2,8 @@
 
 Everything is collected and reported at once; nothing stops at the first problem and nothing raises
 for bad data. Order: descriptor and files, then each table (hash, shape, types, Table Schema
-constraints), then foreign keys, rules and relations, then (if asked) Frictionless.
+constraints), then foreign keys, rules, errata, neutral wording and privacy (``voice``), relations,
+then (if asked) Frictionless.
 
 The work is columnar from the file up (pyarrow reads and checks each column; Python visits only the
 rows that fail), so a million-row package validates in seconds, growing linearly with its size;
@@ -21,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import errata, integrity, relations, rules
+from . import errata, integrity, relations, rules, voice
 from .cells import ParsedTable, TableFileError, UnsupportedSchema, parse_table, true_where
 from .constraints import check_schema_keys, constraint_problems
 from .csv_text import read_bytes
@@ -45,11 +46,11 @@ def descriptor_problems(package: Package) -> list[Problem]:
             continue
         for key in ("path", "schema"):
             if key not in res:
-                problems.append(Problem(DESCRIPTOR, None, name, "descriptor", f"resource {name!r} has no {key!r}"))
-        if res.get("path") != f"data/{name}.csv":
-            problems.append(Problem(DESCRIPTOR, None, name, "descriptor", f"path must be data/{name}.csv"))
-        if res.get("schema") != f"schemas/{name}.schema.json":
-            problems.append(Problem(DESCRIPTOR, None, name, "descriptor", f"schema must be schemas/{name}.schema.json"))
+                problems.append(Problem(name, None, key, "descriptor", f"resource {name!r} has no {key!r}"))
+        if "path" in res and res["path"] != f"data/{name}.csv":
+            problems.append(Problem(name, None, "path", "descriptor", f"path must be data/{name}.csv"))
+        if "schema" in res and res["schema"] != f"schemas/{name}.schema.json":
+            problems.append(Problem(name, None, "schema", "descriptor", f"schema must be schemas/{name}.schema.json"))
     return problems
 
 
@@ -134,8 +135,10 @@ def _check_resource(package: Package, name: str) -> tuple[ParsedTable | None, li
         data = read_bytes(name, path)
         problems.extend(integrity.check_bytes(package, name, data))
         parsed = check_table(name, path, schema, data)
-    except (PackageError, UnsupportedSchema) as exc:
+    except PackageError as exc:
         return None, [*problems, Problem(name, None, None, "schema", str(exc))]
+    except UnsupportedSchema as exc:
+        return None, [*problems, Problem(name, None, exc.field, "schema", str(exc))]
     except TableFileError as exc:
         return None, [*problems, exc.problem]
     return parsed, problems + parsed.problems
@@ -181,6 +184,7 @@ def validate(path: str | Path | None = None, *, conformance: bool = False) -> Va
     suspect = suspect_cells(problems)
     problems += rules.check_rules(tables, suspect)
     problems += errata.errata_problems(package, tables, suspect)
+    problems += voice.voice_problems(package, parsed, suspect)
     results, relation_problems = relations.evaluate(tables)
     problems += relation_problems
     if conformance:
