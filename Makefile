@@ -45,7 +45,8 @@ wheel-test: $(BIN)/python
 	$(CHECK_PINS) $(WHEEL_VENV)/bin/python
 	rm -rf /tmp/amaz-detainees-wheel-tests && mkdir -p /tmp/amaz-detainees-wheel-tests
 	cp -r tests /tmp/amaz-detainees-wheel-tests/
-	cd /tmp/amaz-detainees-wheel-tests && $(CURDIR)/$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider tests
+	cd /tmp/amaz-detainees-wheel-tests && $(CURDIR)/$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider tests \
+		--ignore=tests/test_fuzz.py  # fuzzing explores the code, not the install: once, on the source tree, is enough
 
 ## notebooks: in a separate venv (Jupyter stays out of the validation one), check each .ipynb matches its
 ## jupytext .py pair, then run them all with nbmake; they write docs/figures/*.png

@@ -28,8 +28,10 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _semver(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split("."))
+def _semver(text: str) -> tuple[int, ...] | None:
+    """MAJOR.MINOR.PATCH as numbers; None for anything else (a bad cell is reported by its pattern)."""
+    parts = str(text).split(".")
+    return tuple(int(part) for part in parts) if all(part.isdigit() for part in parts) else None
 
 
 def errata_problems(package: Package, tables: dict[str, pd.DataFrame],
@@ -43,11 +45,15 @@ def errata_problems(package: Package, tables: dict[str, pd.DataFrame],
     version = str(package.descriptor.get("version", "0.0.0"))
     problems: list[Problem] = []
     latest: dict[tuple[str, str, str], tuple[tuple[int, ...], int]] = {}
+    package_version = _semver(version)
     for row, e in errata.iterrows():
-        if row in bad_rows:
-            continue
+        if row in bad_rows or e[["version", "change_type", "table_name", "row_key"]].isna().any():
+            continue  # a missing or unparsable cell is reported by the table checks
         where = int(row)
-        if _semver(str(e["version"])) > _semver(version):
+        erratum_version = _semver(str(e["version"]))
+        if erratum_version is None:
+            continue
+        if package_version is not None and erratum_version > package_version:
             problems.append(Problem(TABLE, where, "version", "errata",
                                     f"version {e['version']} is later than the package version {version}"))
         table = str(e["table_name"])
@@ -60,7 +66,7 @@ def errata_problems(package: Package, tables: dict[str, pd.DataFrame],
             problems.append(problem)
         elif e["change_type"] == "correction":
             key = (table, str(e["row_key"]), str(e["field_name"]))
-            order = (_semver(str(e["version"])), where)
+            order = (erratum_version, where)
             if key not in latest or order > latest[key]:
                 latest[key] = order
     for (table, key, field), (_, where) in latest.items():

@@ -8,9 +8,10 @@ from typing import Any, Literal
 import pandas as pd
 
 from . import integrity
-from .cells import TableFileError, parse_table
+from .cells import TableFileError, UnsupportedSchema, parse_table
+from .constraints import check_schema_keys, enum_problems
 from .package_files import Package, open_package, shipped
-from .report import ValidationReport
+from .report import Problem, ValidationReport
 
 Validate = bool | Literal["auto"]
 
@@ -71,12 +72,18 @@ def load(name: str, *, path: str | Path | None = None, validate: Validate = "aut
             raise DataValidationError(report)
     spec = package.table_schema(name)
     try:
+        check_schema_keys(spec, name)
         parsed = parse_table(name, package.data_path(name), spec)
     except TableFileError as exc:
         raise DataValidationError(ValidationReport([exc.problem])) from exc
+    except UnsupportedSchema as exc:
+        raise DataValidationError(ValidationReport([Problem(name, None, exc.field, "schema", str(exc))])) from exc
     if parsed.problems:
         raise DataValidationError(ValidationReport(parsed.problems))
     frame = parsed.frame.reset_index(drop=True)
+    outside = enum_problems(parsed, spec)
+    if outside:  # a categorical would turn them into NA: refuse instead of losing them
+        raise DataValidationError(ValidationReport(outside))
     for field in spec["fields"]:
         enum = field.get("constraints", {}).get("enum")
         if enum is not None and field.get("type", "string") == "string":

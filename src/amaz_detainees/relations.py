@@ -47,8 +47,9 @@ def evaluate(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Proble
     for row, rid, op, scope in zip(relations.index, relations["relation_id"], relations["operator"],
                                    relations["scope"], strict=True):
         mine = by_relation.get(rid, empty)
-        if mine[["value", "sign", "term_side"]].isna().any().any() or pd.isna(op) or pd.isna(scope):
-            continue  # dangling or unparsable terms are reported elsewhere
+        if (mine[["value", "sign", "term_side"]].isna().any().any() or pd.isna(op) or op not in OPERATORS
+                or pd.isna(scope)):
+            continue  # dangling, unparsable or unknown values are reported by the table checks
         if not {"lhs", "rhs"} <= set(mine["term_side"]):
             problems.append(Problem("count_relations", int(row), "relation_id", "relation",
                                     f"relation {rid!r} needs at least one lhs and one rhs term"))

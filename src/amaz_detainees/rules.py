@@ -267,7 +267,8 @@ def provisions_implemented(tables: Tables, suspect: Suspect) -> list[Problem]:
         if pd.isna(p["quantity"]) != pd.isna(p["count_id"]):
             problems.append(Problem("provisions", row, "count_id", "quantity",
                                     "quantity and count_id are filled together or not at all"))
-        elif p["count_id"] in count_value.index and count_value[p["count_id"]] != p["quantity"]:
+        elif (p["count_id"] in count_value.index and not pd.isna(count_value[p["count_id"]])
+              and count_value[p["count_id"]] != p["quantity"]):
             problems.append(Problem("provisions", row, "quantity", "quantity",
                                     f"quantity {p['quantity']} differs from count {p['count_id']!r} "
                                     f"({count_value[p['count_id']]})"))
@@ -313,10 +314,11 @@ def return_items_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:
     problems = []
     for row, item in items.iterrows():
         kind = event_type.get(item["event_id"])
-        if kind is not None and kind not in ("release", "exchange"):
+        if kind is not None and not pd.isna(kind) and kind not in ("release", "exchange"):
             problems.append(Problem("return_items", int(row), "event_id", "return-item",
                                     f"event {item['event_id']!r} is a {kind!r}, not a release or exchange"))
-        if not pd.isna(item["count_id"]) and count_source.get(item["count_id"], item["source_id"]) != item["source_id"]:
+        sizing_source = count_source.get(item["count_id"]) if not pd.isna(item["count_id"]) else None
+        if sizing_source is not None and not pd.isna(sizing_source) and sizing_source != item["source_id"]:
             problems.append(Problem("return_items", int(row), "count_id", "return-item",
                                     "the sizing count comes from another source"))
     return problems

@@ -69,6 +69,12 @@ def foreign_key_problems(package: Package, parsed: dict[str, ParsedTable]) -> li
             ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
             if target not in parsed:
                 continue
+            unknown = [f for f in fields if f not in table.columns] + [
+                f"{target}.{f}" for f in ref_fields if f not in parsed[target].columns]
+            if unknown:
+                problems.append(Problem(name, None, ", ".join(fields), "schema",
+                                        f"a foreign key names fields that do not exist: {', '.join(unknown)}"))
+                continue
             for position, values in dangling(table, fields, parsed[target], ref_fields):
                 problems.append(Problem(name, position + 2, ", ".join(fields), "foreign-key",
                                         f"{', '.join(map(str, values))} is not in {target}.{', '.join(ref_fields)}"))
@@ -181,7 +187,8 @@ def validate(path: str | Path | None = None, *, conformance: bool = False) -> Va
     problems += table_problems
     problems += foreign_key_problems(package, parsed)
     tables = {name: table.frame for name, table in parsed.items()}
-    suspect = suspect_cells(problems)
+    suspect = suspect_cells(problems) | {(name, row, field) for name, table in parsed.items()
+                                         for row, field in table.bad_cells}
     problems += rules.check_rules(tables, suspect)
     problems += errata.errata_problems(package, tables, suspect)
     problems += voice.voice_problems(package, parsed, suspect)
