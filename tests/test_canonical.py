@@ -130,3 +130,12 @@ def test_info_prints_the_content_digest() -> None:
     out = subprocess.run([sys.executable, "-m", "amaz_detainees.cli", "info"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert f"content digest: {ad.content_digest()}" in out.stdout
+
+
+def test_a_broken_schema_is_refused_not_a_crash(tmp_path: Path) -> None:
+    root = copy_package(tmp_path / "pkg")
+    (root / "schemas" / "places.schema.json").write_text('{"fields": null}', encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "amaz_detainees.cli", "fmt", str(root)],
+                         capture_output=True, text=True)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "places: [schema]" in out.stderr

@@ -245,6 +245,17 @@ def validate_by_cli(root: Path, as_json: bool) -> ad.ValidationReport:
     return report
 
 
+def fmt_by_cli(root: Path) -> int:
+    """``amaz-detainees fmt --check`` on the copy: it lists or refuses, never a traceback, never a write."""
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["fmt", str(root), "--check"])
+    assert code in (0, 1, 2), (code, out.getvalue()[-2000:], err.getvalue()[-2000:])
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    return code
+
+
 def check_load(table: str, root: Path, *, may_be_unknown: bool = False,
                validate: bool | str = "auto") -> pd.DataFrame | DataValidationError | None:
     """``load`` returns a frame or raises a documented error; the frame or the error is returned.
@@ -306,6 +317,7 @@ def test_a_restamped_byte_mutation_is_parsed_or_reported_never_a_crash(mutation:
         restamp(root)
         report = validate_by_cli(root, as_json)
         assert not any(p.check in ("hash", "bytes") for p in report.problems), report
+        fmt_by_cli(root)
         # Restamped, ``load`` trusts the hash and only parses, with the parser ``validate`` ran: what
         # it refuses, validate reported; what it returns, validate read the same and found unbroken.
         loaded = check_load(table, root)
@@ -330,4 +342,5 @@ def test_a_mutated_descriptor_or_table_schema_is_reported_never_a_crash(mutation
         if file.startswith("schemas/"):  # load the table whose schema was mutated
             table = file.removeprefix("schemas/").removesuffix(".schema.json")
         validate_by_cli(root, as_json)
+        fmt_by_cli(root)
         check_load(table, root, may_be_unknown=table not in names_in(root / "datapackage.json"))

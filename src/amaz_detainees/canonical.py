@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from . import integrity
+from .cells import UnsupportedSchema
+from .constraints import check_schema_keys
 from .csv_text import BOM, TableFileError, exact_rows
 from .package_files import DESCRIPTOR, Package, PackageError
 from .report import Problem
@@ -56,6 +58,7 @@ def canonical_json(document: Any) -> bytes:
 def canonical_table(package: Package, name: str, data: bytes) -> bytes:
     """The canonical bytes of table ``name`` (its current bytes are ``data``)."""
     schema = package.table_schema(name)
+    check_schema_keys(schema, name)
     names = [f["name"] for f in schema["fields"]]
     path_name = package.data_path(name).name
     rows = exact_rows(name, path_name, data.removeprefix(BOM), names)
@@ -132,6 +135,9 @@ def plan(package: Package) -> list[Rewrite]:
             continue
         except NotFormattable as exc:
             problems.extend(exc.problems)
+            continue
+        except UnsupportedSchema as exc:
+            problems.append(Problem(name, None, exc.field, "schema", str(exc)))
             continue
         if canonical[name] != data:
             rewrites.append(Rewrite(path, canonical[name], _reasons(data, canonical[name])))
