@@ -59,10 +59,13 @@ class Package:
         for res in self.resources:
             if res.get("name") == name:
                 return res
-        raise KeyError(f"no table named {name!r}; tables are: {', '.join(self.names)}")
+        raise KeyError(f"no table named {name!r}; tables are: {', '.join(map(str, self.names))}")
 
     def data_path(self, name: str) -> Path:
-        return self.root / self.resource(name)["path"]
+        ref = self.resource(name).get("path")
+        if not isinstance(ref, str):
+            raise PackageError(f"table {name!r}: the path must be data/<name>.csv")
+        return self.root / ref
 
     def schema_path(self, name: str) -> Path:
         ref = self.resource(name)["schema"]
@@ -95,8 +98,9 @@ def open_package(path: str | Path | None = None) -> Package:
     root = resolve_root(path)
     descriptor = read_json(root / DESCRIPTOR)
     resources_ = descriptor.get("resources")
-    if not isinstance(resources_, list) or not all(isinstance(r, dict) and "name" in r for r in resources_):
-        raise PackageError(f"{DESCRIPTOR}: 'resources' must be a list of objects with a 'name'")
+    if not isinstance(resources_, list) or not all(isinstance(r, dict) and isinstance(r.get("name"), str)
+                                                   for r in resources_):
+        raise PackageError(f"{DESCRIPTOR}: 'resources' must be a list of objects, each with a 'name' (text)")
     return Package(root, descriptor)
 
 
