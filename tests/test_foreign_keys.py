@@ -1,5 +1,8 @@
 """Foreign keys of one and of several fields, on a tiny package built for the purpose.
 
+Its tables are named apart from the shipped ones (`sites`, not `places`): a table that borrows a shipped
+name must keep that table's fields, or the cross-table checks report it.
+
 The shipped schemas only use one-field references; the validator also supports composite ones
 (an anti-join in Arrow), and both paths, including the one that hashes the smaller side, are pinned here.
 """
@@ -20,15 +23,15 @@ def package(root: Path, places: list[list[str]], visits: list[list[str]]) -> Pat
     (root / "data").mkdir(parents=True)
     (root / "schemas").mkdir()
     schemas = {
-        "places": {"fields": [{"name": "country"}, {"name": "place"}], "primaryKey": ["country", "place"]},
+        "sites": {"fields": [{"name": "country"}, {"name": "place"}], "primaryKey": ["country", "place"]},
         "visits": {"fields": [{"name": "visit_id"}, {"name": "country"}, {"name": "place"}],
                    "primaryKey": ["visit_id"],
                    "foreignKeys": [{"fields": ["country", "place"],
-                                    "reference": {"resource": "places", "fields": ["country", "place"]}},
+                                    "reference": {"resource": "sites", "fields": ["country", "place"]}},
                                    {"fields": ["country"],
-                                    "reference": {"resource": "places", "fields": ["country"]}}]},
+                                    "reference": {"resource": "sites", "fields": ["country"]}}]},
     }
-    for name, rows in (("places", places), ("visits", visits)):
+    for name, rows in (("sites", places), ("visits", visits)):
         (root / "schemas" / f"{name}.schema.json").write_text(json.dumps(schemas[name]), encoding="utf-8")
         write_csv(root / "data" / f"{name}.csv", [[f["name"] for f in schemas[name]["fields"]], *rows])
     resources = [{"name": n, "path": f"data/{n}.csv", "schema": f"schemas/{n}.schema.json"} for n in schemas]
@@ -43,9 +46,9 @@ def test_composite_and_single_field_references_are_checked_row_by_row(tmp_path: 
     report = ad.validate(package(tmp_path, places, visits))
     found = [(p.table, p.row, p.field, p.check, p.message) for p in report.problems]
     assert found == [
-        ("visits", 3, "country, place", "foreign-key", "AZ, Goris is not in places.country, place"),
-        ("visits", 4, "country, place", "foreign-key", "GE, Tbilisi is not in places.country, place"),
-        ("visits", 4, "country", "foreign-key", "GE is not in places.country"),
+        ("visits", 3, "country, place", "foreign-key", "AZ, Goris is not in sites.country, place"),
+        ("visits", 4, "country, place", "foreign-key", "GE, Tbilisi is not in sites.country, place"),
+        ("visits", 4, "country", "foreign-key", "GE is not in sites.country"),
     ]
 
 

@@ -143,19 +143,22 @@ def _broken(values: pa.Array, key: str, rule: Any) -> np.ndarray:
     raise UnsupportedSchema(f"constraint {key!r} is not supported")
 
 
+def rule_problems(parsed: ParsedTable, field: str, check: str, rule: Any) -> list[Problem]:
+    """Present values of ``field`` that break one constraint, each named by row and field."""
+    values = parsed.columns[field]
+    try:
+        broken = _violations(values, check, rule)
+    except UnsupportedSchema as exc:
+        raise UnsupportedSchema(f"field {field!r}: {exc}", field) from exc
+    return [Problem(parsed.name, int(i) + 2, field, check, f"{values[int(i)].as_py()!r} breaks {check} {rule}")
+            for i in broken]
+
+
 def enum_problems(parsed: ParsedTable, table_schema: dict[str, Any]) -> list[Problem]:
-    """Values outside their field's enum, named by row and field (``load`` checks only these when it
-    trusts a file's hash, because a categorical column would silently turn them into NA)."""
-    problems = []
-    for spec in table_schema["fields"]:
-        enum = spec.get("constraints", {}).get("enum")
-        if enum is None:
-            continue
-        values = parsed.columns[spec["name"]]
-        for position in _violations(values, "enum", enum):
-            problems.append(Problem(parsed.name, int(position) + 2, spec["name"], "enum",
-                                    f"{values[int(position)].as_py()!r} breaks enum {enum}"))
-    return problems
+    """Values outside their field's enum (``load`` checks only these when it trusts a file's hash,
+    because a categorical column would silently turn them into NA)."""
+    return [p for spec in table_schema["fields"] if "enum" in spec.get("constraints", {})
+            for p in rule_problems(parsed, spec["name"], "enum", spec["constraints"]["enum"])]
 
 
 def later_duplicates(columns: list[pa.Array]) -> np.ndarray:
@@ -207,15 +210,8 @@ def constraint_problems(parsed: ParsedTable, table_schema: dict[str, Any]) -> li
             for position in np.flatnonzero(true_where(pc.is_null(values))):
                 add(position, name, "required", "a value is required")
         for check, rule in constraints.items():
-            if check in ("required", "unique"):
-                continue
-            shown = f" {rule}"
-            try:
-                broken = _violations(values, check, rule)
-            except UnsupportedSchema as exc:
-                raise UnsupportedSchema(f"field {name!r}: {exc}", name) from exc
-            for position in broken:
-                add(position, name, check, f"{values[int(position)].as_py()!r} breaks {check}{shown}")
+            if check not in ("required", "unique"):
+                problems += [p for p in rule_problems(parsed, name, check, rule) if (p.row, name) not in skip]
         if constraints.get("unique") or key == [name]:
             present = np.flatnonzero(true_where(pc.is_valid(values)))
             repeats = later_duplicates([values.take(pa.array(present))]) if len(present) else present

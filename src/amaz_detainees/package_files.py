@@ -68,7 +68,7 @@ class Package:
         return self.root / ref
 
     def schema_path(self, name: str) -> Path:
-        ref = self.resource(name)["schema"]
+        ref = self.resource(name).get("schema")
         if not isinstance(ref, str):
             raise PackageError(f"table {name!r}: the schema must be a path to schemas/<name>.schema.json")
         return self.root / ref

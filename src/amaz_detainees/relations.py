@@ -47,7 +47,7 @@ def evaluate(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Proble
     for row, rid, op, scope in zip(relations.index, relations["relation_id"], relations["operator"],
                                    relations["scope"], strict=True):
         mine = by_relation.get(rid, empty)
-        if (mine[["value", "sign", "term_side"]].isna().any().any() or pd.isna(op) or op not in OPERATORS
+        if (mine[["value", "sign", "term_side", "source_id"]].isna().any().any() or pd.isna(op) or op not in OPERATORS
                 or pd.isna(scope)):
             continue  # dangling, unparsable or unknown values are reported by the table checks
         if not {"lhs", "rhs"} <= set(mine["term_side"]):

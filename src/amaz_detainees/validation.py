@@ -115,6 +115,35 @@ def dangling(table: ParsedTable, fields: list[str], target: ParsedTable,
     return [(int(i), tuple(c[int(i)].as_py() for c in mine)) for i in positions]
 
 
+def model_tables(package: Package, parsed: dict[str, ParsedTable]) -> tuple[dict[str, ParsedTable], list[Problem]]:
+    """The tables the cross-table checks may read, and a problem for each field that keeps a table out.
+
+    Rules, errata, relations and the voice checks are written for this package's data model: a table
+    named as a shipped one must keep each of the shipped schema's fields with its type (it may add
+    fields). A table whose schema drops or retypes one is reported here and left out of those checks,
+    instead of failing inside them.
+    """
+    from .package_files import shipped
+
+    model = shipped()
+    usable: dict[str, ParsedTable] = {}
+    problems: list[Problem] = []
+    for name, table in parsed.items():
+        if name in model.names:
+            types = {f["name"]: f.get("type", "string") for f in package.table_schema(name)["fields"]}
+            for spec in model.table_schema(name)["fields"]:
+                field, kind = spec["name"], spec.get("type", "string")
+                if types.get(field) != kind:
+                    what = "is missing" if field not in types else f"is {types[field]!r}"
+                    problems.append(Problem(name, None, field, "schema",
+                                            f"the cross-table checks read {field!r} as {kind!r}, but here it {what}; "
+                                            f"they were skipped for {name}"))
+            if problems and problems[-1].table == name:
+                continue
+        usable[name] = table
+    return usable, problems
+
+
 def suspect_cells(problems: list[Problem]) -> set[tuple[str, int, str]]:
     """Cells already reported as broken: rules skip rows that read them, to avoid knock-on reports."""
     cells = set()
@@ -186,16 +215,18 @@ def validate(path: str | Path | None = None, *, conformance: bool = False) -> Va
     parsed, table_problems = check_tables(package)
     problems += table_problems
     problems += foreign_key_problems(package, parsed)
-    tables = {name: table.frame for name, table in parsed.items()}
-    suspect = suspect_cells(problems) | {(name, row, field) for name, table in parsed.items()
+    usable, model_problems = model_tables(package, parsed)
+    problems += model_problems
+    tables = {name: table.frame for name, table in usable.items()}
+    suspect = suspect_cells(problems) | {(name, row, field) for name, table in usable.items()
                                          for row, field in table.bad_cells}
     problems += rules.check_rules(tables, suspect)
     problems += errata.errata_problems(package, tables, suspect)
-    problems += voice.voice_problems(package, parsed, suspect)
+    problems += voice.voice_problems(package, usable, suspect)
     results, relation_problems = relations.evaluate(tables)
     problems += relation_problems
     if conformance:
         from .conformance import frictionless_problems, merge
 
         problems = merge(problems, frictionless_problems(package.root))
-    return ValidationReport(problems, results, {name: len(frame) for name, frame in tables.items()})
+    return ValidationReport(problems, results, {name: len(table.frame) for name, table in parsed.items()})

@@ -87,7 +87,8 @@ def field_voices(package: Package) -> dict[tuple[str, str], str]:
         except (PackageError, KeyError):  # reported by the table checks
             continue
         for spec in fields if isinstance(fields, list) else []:
-            if isinstance(spec, dict) and isinstance(spec.get("name"), str) and spec.get("voice") in VOICES:
+            if (isinstance(spec, dict) and isinstance(spec.get("name"), str) and spec.get("voice") in VOICES
+                    and spec.get("type", "string") == "string"):
                 voices[(name, spec["name"])] = spec["voice"]
     return voices
 

@@ -216,6 +216,34 @@ def unknown_constraint(root: Path) -> Where:
     return ("return_items", None, "item_id", "schema")
 
 
+def retyped_field(root: Path) -> Where:
+    def change(schema: dict) -> None:
+        del schema["fields"][3]["type"]  # claimed_start: still a legal schema (the type defaults to string)
+    edit_json(root, "schemas/event_sources.schema.json", change)
+    return ("event_sources", None, "claimed_start", "schema")
+
+
+def dropped_field(root: Path) -> Where:
+    def change(schema: dict) -> None:
+        schema["fields"] = [f for f in schema["fields"] if f["name"] != "scope"]
+    edit_json(root, "schemas/count_relations.schema.json", change)
+    rows = read_rows(root, "count_relations")
+    write_rows(root, "count_relations", [[v for h, v in zip(rows[0], r, strict=True) if h != "scope"] for r in rows])
+    return ("count_relations", None, "scope", "schema")
+
+
+def resource_without_schema(root: Path) -> Where:
+    def change(descriptor: dict) -> None:
+        del descriptor["resources"][2]["schema"]
+    edit_json(root, "datapackage.json", change)
+    return ("actors", None, "schema", "descriptor")
+
+
+def damaged_header_label(root: Path) -> Where:
+    edit_bytes(root, "counts", lambda data: data.replace(b",source_id,", b",sourceid,", 1))
+    return ("counts", 1, "source_id", "missing-column")
+
+
 FAULTS: list[Fault] = [
     # types
     Fault("integer with a letter", "type", cell("counts", "value", "32a", "type")),
@@ -301,6 +329,9 @@ FAULTS: list[Fault] = [
     Fault("unreadable descriptor", "descriptor", unreadable_descriptor, restamp=False, exit_code=2),
     Fault("unknown field type", "schema", unknown_field_type),
     Fault("unsupported constraint", "schema", unknown_constraint),
+    Fault("field retyped away from the data model", "schema", retyped_field),
+    Fault("field the cross-table checks read dropped", "schema", dropped_field),
+    Fault("resource without schema", "descriptor", resource_without_schema, restamp=False),
     # encoding and CSV shape
     Fault("byte-order mark", "encoding", bom),
     Fault("bytes that are not UTF-8", "encoding", not_utf8),
@@ -311,6 +342,7 @@ FAULTS: list[Fault] = [
     Fault("truncated file", "csv-shape", truncated),
     Fault("blank line", "csv-shape", blank_line),
     Fault("missing column", "csv-shape", drop_column),
+    Fault("damaged header label", "csv-shape", damaged_header_label),
     Fault("extra column", "csv-shape", add_column),
     Fault("extra cell", "csv-shape", extra_cell),
 ]
