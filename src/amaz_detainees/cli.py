@@ -18,6 +18,8 @@ from .validation import validate
 
 
 def _validate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     report = validate(args.path, conformance=args.frictionless)
     unreadable = any(p.check == "descriptor" and p.table == "datapackage.json" and p.row is None
                      and not report.rows for p in report.problems)
@@ -31,6 +33,13 @@ def _validate(args: argparse.Namespace) -> int:
             for r in report.relations.itertuples(index=False):
                 verdict = "holds" if r.holds else ("BROKEN" if r.scope == "within_source" else "sources disagree")
                 print(f"  {r.relation_id}: {r.expression} [{r.scope}] {verdict}")
+        if not report.provisions.empty:
+            print("release provisions against the handovers that carried them out (persons, min-max across sources):")
+            for r in report.provisions.itertuples(index=False):
+                verdict = "no figure" if pd.isna(r.agrees) else ("agrees" if r.agrees else "differs")
+                moved = "-" if pd.isna(r.moved_min) else _span(r.moved_min, r.moved_max)
+                print(f"  {r.provision_id}: {r.quantity} promised, {moved} moved by {r.events or 'no linked event'}"
+                      f" {verdict}")
     if unreadable:
         return 2
     return 0 if report.ok else 1
@@ -199,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.set_defaults(run=_info)
     from .views import RECONCILIATION_RULES, VIEWS
 
-    w = sub.add_parser("show", help="print a derived view: releases, held-over-time or claims (with --rule)")
+    w = sub.add_parser("show", help="print a derived view: releases, agreements, held-over-time or claims (with --rule)")
     w.add_argument("view", choices=sorted(VIEWS))
     w.add_argument("path", nargs="?")
     w.add_argument("--rule", choices=list(RECONCILIATION_RULES), default="all",

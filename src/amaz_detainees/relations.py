@@ -76,3 +76,58 @@ def evaluate(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Proble
                                     f"relation {rid!r} does not hold within its source: {expression} "
                                     f"({lhs} vs {rhs})"))
     return pd.DataFrame(results, columns=RESULT_COLUMNS), problems
+
+
+# Who hands people to whom: the counts that say persons went each way (whole groups only).
+DIRECTIONS = {"to_armenia": ("AZE", ("ARM", "mixed")), "to_azerbaijan": ("ARM", ("AZE",))}
+# The direction a release provision moves people in, by the party obliged to release.
+PROVISION_DIRECTION = {"aze": ("to_armenia",), "arm": ("to_azerbaijan",)}
+RELEASE_ACTIONS = ("release_persons", "exchange_persons", "return_strays")
+PROVISION_COLUMNS = ["provision_id", "quantity", "events", "moved_min", "moved_max", "agrees"]
+
+
+def persons_moved(counts: pd.DataFrame) -> pd.DataFrame:
+    """Per event, the lowest and highest number of persons any source says went each way.
+
+    Columns ``to_armenia_min/max`` and ``to_azerbaijan_min/max`` (nullable): a range across the claims,
+    never one chosen figure. Only whole-group ``released`` counts attached to an event are used.
+    """
+    released = counts[counts["measure"].eq("released") & counts["subgroup"].eq(False) & counts["event_id"].notna()]
+    low = released["value_low"].fillna(released["value"])
+    high = released["value_high"].fillna(released["value"])
+    out = pd.DataFrame(index=pd.Index(pd.unique(released["event_id"]), name="event_id"))
+    for name, (held_by, nationality) in DIRECTIONS.items():
+        mask = released["held_by"].eq(held_by) & released["nationality"].isin(nationality)
+        out[f"{name}_min"] = low[mask].groupby(released.loc[mask, "event_id"], observed=True).min().astype("Int64")
+        out[f"{name}_max"] = high[mask].groupby(released.loc[mask, "event_id"], observed=True).max().astype("Int64")
+    return out
+
+
+def compare_provisions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each release provision with a quantity, against the persons its linked handovers moved.
+
+    Reported, never failed (like a relation across sources): a deal for 15 carried out by handovers of
+    14 or 16 is data. ``agrees`` is NA when no linked handover has a figure in that direction.
+    """
+    needed = ("provisions", "implementations", "counts")
+    if not all(n in tables for n in needed):
+        return pd.DataFrame(columns=PROVISION_COLUMNS)
+    provisions, impl, counts = (tables[n] for n in needed)
+    moved = persons_moved(counts)
+    carried = impl[impl["status"].isin(["carried_out", "partly_carried_out"]) & impl["event_id"].notna()]
+    rows = []
+    for p in provisions[provisions["action"].isin(RELEASE_ACTIONS) & provisions["quantity"].notna()].itertuples():
+        events = sorted(set(carried.loc[carried["provision_id"] == p.provision_id, "event_id"]))
+        ways = PROVISION_DIRECTION.get(str(p.obligated_actor_id), tuple(DIRECTIONS))
+        low = high = 0
+        known = False
+        for event in (e for e in events if e in moved.index):
+            for way in ways:
+                if not pd.isna(moved.at[event, f"{way}_min"]):
+                    low += int(moved.at[event, f"{way}_min"])
+                    high += int(moved.at[event, f"{way}_max"])
+                    known = True
+        rows.append({"provision_id": p.provision_id, "quantity": int(p.quantity), "events": " ".join(events),
+                     "moved_min": low if known else pd.NA, "moved_max": high if known else pd.NA,
+                     "agrees": (low <= int(p.quantity) <= high) if known else pd.NA})
+    return pd.DataFrame(rows, columns=PROVISION_COLUMNS)

@@ -35,11 +35,13 @@ class Problem:
 
 @dataclass
 class ValidationReport:
-    """What ``validate`` found: every problem at once, plus how each declared relation came out."""
+    """What ``validate`` found: every problem at once, how each declared relation came out, and each release
+    provision's quantity against the persons its handovers moved (reported, not failed)."""
 
     problems: list[Problem] = field(default_factory=list)
     relations: pd.DataFrame = field(default_factory=pd.DataFrame)
     rows: dict[str, int] = field(default_factory=dict)
+    provisions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ok(self) -> bool:
@@ -57,6 +59,7 @@ class ValidationReport:
             "errors": [p.__dict__ for p in self.problems],
             "relations": self.relations.to_dict(orient="records"),
             "rows": self.rows,
+            "provisions": self.provisions.astype(object).where(self.provisions.notna(), None).to_dict(orient="records"),
         }
 
     def __str__(self) -> str:

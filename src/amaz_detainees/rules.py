@@ -19,7 +19,7 @@ from .report import Problem
 
 Tables = dict[str, pd.DataFrame]
 Suspect = set[tuple[str, int, str]]
-DATE_PREFIXES = ("date", "published", "claimed", "as_of")
+DATE_PREFIXES = ("date", "published", "claimed", "as_of", "agreement_date")
 
 # The units a measure may be counted in.
 MEASURE_UNITS = {
@@ -97,7 +97,7 @@ def date_precision(tables: Tables, suspect: Suspect) -> list[Problem]:
 
 
 # Which ends a precision needs: (start, end).
-NEEDED_ENDS = {"day": (True, True), "month": (True, True), "year": (True, True), "range": (True, True),
+NEEDED_ENDS = {"day": (True, True), "about": (True, True), "month": (True, True), "year": (True, True), "range": (True, True),
                "after": (True, False), "before": (False, True), "unknown": (False, False)}
 ENDS_WORDS = {(True, True): "start and end", (True, False): "start only", (False, True): "end only",
               (False, False): "neither start nor end"}
@@ -122,6 +122,7 @@ def date_triple_errors(start: pd.Series, end: pd.Series, precision: pd.Series) -
     settled = reversed_ | wrong_ends | ~known
     same = both & (first == last)
     day_bad = ~settled & is_["day"] & ~same
+    about_bad = ~settled & is_["about"] & ~same
     range_bad = ~settled & is_["range"] & same
     first_day, last_day = first.astype("datetime64[D]"), last.astype("datetime64[D]")
     month = first.astype("datetime64[M]")
@@ -137,6 +138,7 @@ def date_triple_errors(start: pd.Series, end: pd.Series, precision: pd.Series) -
         p = str(precision.iloc[i])
         errors.append((int(index[i]), f"precision {p!r} needs {ENDS_WORDS[NEEDED_ENDS[p]]}"))
     fixed = ((day_bad, "precision 'day' needs start == end"),
+             (about_bad, "precision 'about' needs start == end (the day the source hedges around)"),
              (range_bad, "precision 'range' needs start before end (use 'day')"),
              (month_bad, "precision 'month' needs the first and last day of one month"),
              (year_bad, "precision 'year' needs 1 January to 31 December of one year"))
@@ -217,8 +219,9 @@ def events_have_sources(tables: Tables, suspect: Suspect) -> list[Problem]:
 
 
 def agreements_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:
-    """An agreement's date lies within its event's dates, and it has at least one provision."""
-    agreements = usable(tables, "agreements", ("agreement_id", "agreement_date", "event_id"), suspect)
+    """An agreement has at least one provision, and its dates lie within those of the event it names."""
+    agreements = usable(tables, "agreements", ("agreement_id", "agreement_date_start", "agreement_date_end",
+                                               "event_id"), suspect)
     events, provisions = tables["events"], tables["provisions"]
     by_id = keyed(events, "event_id", agreements["event_id"])
     provided = set(provisions["agreement_id"])
@@ -227,49 +230,56 @@ def agreements_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:
         if a["agreement_id"] not in provided:
             problems.append(Problem("agreements", int(row), "agreement_id", "no-provisions",
                                     f"agreement {a['agreement_id']!r} has no provisions"))
-        if a["event_id"] not in by_id.index or pd.isna(a["agreement_date"]):
+        if pd.isna(a["event_id"]) or a["event_id"] not in by_id.index:
             continue
         e = by_id.loc[a["event_id"]]
-        if (not pd.isna(e["date_start"]) and a["agreement_date"] < e["date_start"]) or (
-                not pd.isna(e["date_end"]) and a["agreement_date"] > e["date_end"]):
-            problems.append(Problem("agreements", int(row), "agreement_date", "agreement-date",
-                                    f"agreement date is outside the dates of event {a['event_id']!r}"))
+        if (_before(a["agreement_date_start"], e["date_start"]) or _before(e["date_end"], a["agreement_date_end"])):
+            problems.append(Problem("agreements", int(row), "agreement_date_start", "agreement-date",
+                                    f"agreement dates are outside the dates of event {a['event_id']!r}"))
     return problems
 
 
-def provisions_implemented(tables: Tables, suspect: Suspect) -> list[Problem]:
-    """An implemented provision names an event on or after its agreement's date; quantity matches its count."""
-    provisions = usable(tables, "provisions", ("agreement_id", "implementation_status", "implemented_by_event_id",
-                                               "quantity", "count_id"), suspect)
-    agreements = tables["agreements"]
-    events, counts = tables["events"], tables["counts"]
-    agreement_date = agreements.drop_duplicates("agreement_id").set_index("agreement_id")["agreement_date"]
-    ev = keyed(events, "event_id", provisions["implemented_by_event_id"])
-    count_value = keyed(counts, "count_id", provisions["count_id"])["value"]
+def _before(first: object, second: object) -> bool:
+    """``first < second`` where both dates are known; an unknown end never conflicts."""
+    return not pd.isna(first) and not pd.isna(second) and bool(first < second)
+
+
+# Which implementation claims name the event that carried a provision out.
+CARRIED_OUT = ("carried_out", "partly_carried_out")
+
+
+def implementations_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:
+    """A claim that a provision was carried out names its event, which is not over before the agreement was
+    reached; a provision's quantity equals the count it cites."""
+    impl = usable(tables, "implementations", ("provision_id", "event_id", "status"), suspect)
+    provisions = usable(tables, "provisions", ("agreement_id", "quantity", "count_id"), suspect)
+    agreements = tables["agreements"].drop_duplicates("agreement_id").set_index("agreement_id")
+    events = keyed(tables["events"], "event_id", impl["event_id"])
+    agreement_of = provisions.drop_duplicates("provision_id").set_index("provision_id")["agreement_id"]
     problems = []
+    for row, claim in impl.iterrows():
+        row, event_id = int(row), claim["event_id"]
+        if claim["status"] in CARRIED_OUT and pd.isna(event_id):
+            problems.append(Problem("implementations", row, "event_id", "implementation",
+                                    f"a {claim['status']!r} claim must name the event that carried it out"))
+        agreement_id = agreement_of.get(claim["provision_id"])
+        if pd.isna(event_id) or event_id not in events.index or agreement_id is None or pd.isna(agreement_id):
+            continue
+        agreed = agreements["agreement_date_start"].get(agreement_id)
+        happened = events.loc[event_id, "date_end"]
+        happened = events.loc[event_id, "date_start"] if pd.isna(happened) else happened
+        if agreed is not None and _before(happened, agreed):
+            problems.append(Problem("implementations", row, "event_id", "implementation",
+                                    f"event {event_id!r} ({happened:%Y-%m-%d}) is over before its agreement "
+                                    f"{agreement_id!r} ({agreed:%Y-%m-%d})"))
+    count_value = keyed(tables["counts"], "count_id", provisions["count_id"])["value"]
     for row, p in provisions.iterrows():
-        row = int(row)
-        status, event_id = p["implementation_status"], p["implemented_by_event_id"]
-        if status == "implemented" and pd.isna(event_id):
-            problems.append(Problem("provisions", row, "implemented_by_event_id", "implementation",
-                                    "an implemented provision must name the event that carried it out"))
-        if status == "no_record" and not pd.isna(event_id):
-            problems.append(Problem("provisions", row, "implemented_by_event_id", "implementation",
-                                    "status 'no_record' but an implementing event is named"))
-        if not pd.isna(event_id) and event_id in ev.index and p["agreement_id"] in agreement_date.index:
-            first = ev.loc[event_id, "date_start"]
-            first = ev.loc[event_id, "date_end"] if pd.isna(first) else first
-            agreed = agreement_date[p["agreement_id"]]
-            if not pd.isna(first) and not pd.isna(agreed) and first < agreed:
-                problems.append(Problem("provisions", row, "implemented_by_event_id", "implementation",
-                                        f"event {event_id!r} ({first:%Y-%m-%d}) precedes the agreement "
-                                        f"({agreed:%Y-%m-%d})"))
         if pd.isna(p["quantity"]) != pd.isna(p["count_id"]):
-            problems.append(Problem("provisions", row, "count_id", "quantity",
+            problems.append(Problem("provisions", int(row), "count_id", "quantity",
                                     "quantity and count_id are filled together or not at all"))
         elif (p["count_id"] in count_value.index and not pd.isna(count_value[p["count_id"]])
               and count_value[p["count_id"]] != p["quantity"]):
-            problems.append(Problem("provisions", row, "quantity", "quantity",
+            problems.append(Problem("provisions", int(row), "quantity", "quantity",
                                     f"quantity {p['quantity']} differs from count {p['count_id']!r} "
                                     f"({count_value[p['count_id']]})"))
     return problems
@@ -331,7 +341,8 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Tables, Suspect], list[Problem
     "as-of-after-publication": (("counts", "sources"), as_of_not_after_publication),
     "events-have-sources": (("events", "event_sources"), events_have_sources),
     "agreements": (("agreements", "events", "provisions"), agreements_consistent),
-    "provisions": (("provisions", "agreements", "events", "counts"), provisions_implemented),
+    "implementations": (("implementations", "provisions", "agreements", "events", "counts"),
+                        implementations_consistent),
     "relays": (("source_relays",), relays_not_self),
     "no-url": (("sources",), sources_without_url),
     "counted-from": (("counts",), counted_from_before_as_of),

@@ -229,4 +229,5 @@ def validate(path: str | Path | None = None, *, conformance: bool = False) -> Va
         from .conformance import frictionless_problems, merge
 
         problems = merge(problems, frictionless_problems(package.root))
-    return ValidationReport(problems, results, {name: len(table.frame) for name, table in parsed.items()})
+    return ValidationReport(problems, results, {name: len(table.frame) for name, table in parsed.items()},
+                            relations.compare_provisions(tables))

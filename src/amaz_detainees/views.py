@@ -1,4 +1,5 @@
-"""Derived views: the releases, the number held over time, and claims reconciled by a rule you choose.
+"""Derived views: the releases, the agreements behind them, the number held over time, and claims reconciled
+by a rule you choose.
 
 Every view is computed from the tables at call time; nothing is stored. None of them picks a "true"
 figure: ``releases`` and ``held_over_time`` show every claim's range, and ``reconcile`` applies the
@@ -14,6 +15,7 @@ from typing import Literal
 import pandas as pd
 
 from .loading import load
+from .relations import persons_moved
 
 PathLike = str | Path | None
 Rule = Literal["all", "min", "max", "by_side", "latest"]
@@ -149,17 +151,17 @@ def releases(path: PathLike = None) -> pd.DataFrame:
 
     ``to_armenia_*`` counts people Azerbaijan handed over; ``to_azerbaijan_*`` Azerbaijanis Armenia handed over.
     Both are null where no source reports anyone going that way. Only whole-group figures count (subgroup false).
+    ``agreement_ids``: the deals that at least one source says the release carried out (see ``agreements()``).
 
     >>> r = releases().set_index("event_id")
     >>> int(r.loc["ev-2023-12-13-handover", "to_armenia_max"])
     32
     """
-    t = _load(path, "events", "counts", "event_sources", "event_actors", "return_items", "actors", "places", "sources")
+    t = _load(path, "events", "counts", "event_sources", "event_actors", "return_items", "actors", "places", "sources",
+              "implementations", "provisions")
     events = t["events"][t["events"]["event_type"].isin(RELEASE_TYPES)].copy()
     c = claims(tables=t)
-    released = c[c["measure"].eq("released") & ~c["subgroup"] & c["event_id"].isin(events["event_id"])]
-    to_arm = released[released["held_by"].eq("AZE") & released["nationality"].isin(["ARM", "mixed"])]
-    to_aze = released[released["held_by"].eq("ARM") & released["nationality"].eq("AZE")]
+    moved = persons_moved(t["counts"])
     actor_name = t["actors"].set_index("actor_id")["name"]
     source_publisher = t["sources"].set_index("source_id")["publisher"]
     links = t["event_actors"]
@@ -177,18 +179,88 @@ def releases(path: PathLike = None) -> pd.DataFrame:
         "date": events["date_start"], "date_end": events["date_end"],
         "date_precision": events["date_precision"].astype("string"),
         "place": events["place_id"].map(t["places"].set_index("place_id")["name_en"]).astype("string"),
-        "to_armenia_min": ev.map(to_arm.groupby("event_id")["low"].min()).astype("Int64"),
-        "to_armenia_max": ev.map(to_arm.groupby("event_id")["high"].max()).astype("Int64"),
-        "to_azerbaijan_min": ev.map(to_aze.groupby("event_id")["low"].min()).astype("Int64"),
-        "to_azerbaijan_max": ev.map(to_aze.groupby("event_id")["high"].max()).astype("Int64"),
+        **{column: ev.map(moved[column]).astype("Int64") for column in
+           ("to_armenia_min", "to_armenia_max", "to_azerbaijan_min", "to_azerbaijan_max")},
         "items_in_return": ev.map(_items_in_return(items, t["counts"], who)).astype("string"),
         "mediators": ev.map(mediators.groupby("event_id", observed=True)["name"].agg(_join)).astype("string"),
+        "agreement_ids": ev.map(_agreements_by_event(t["implementations"], t["provisions"])).astype("string"),
         "n_sources": ev.map(source_sets.groupby("event_id", observed=True).size()).fillna(0).astype("Int64"),
         "source_ids": ev.map(source_sets.groupby("event_id", observed=True)["source_id"]
                              .agg(lambda s: " ".join(sorted(s)))).astype("string"),
         "summary": events["summary"].astype("string"),
     })
     return out.sort_values(["date", "event_id"]).reset_index(drop=True)
+
+
+CARRIED_OUT = ("carried_out", "partly_carried_out")
+THIRD_PARTY_ROLES = ("host", "mediator", "facilitator")
+
+
+def _agreements_by_event(impl: pd.DataFrame, provisions: pd.DataFrame) -> pd.Series:
+    """Event id -> the agreement ids that some source says the event carried out (space-separated)."""
+    carried = impl[impl["status"].isin(CARRIED_OUT) & impl["event_id"].notna()]
+    agreement = carried["provision_id"].map(provisions.set_index("provision_id")["agreement_id"])
+    return agreement.groupby(carried["event_id"], observed=True).agg(lambda s: " ".join(sorted(set(s))))
+
+
+def agreements(path: PathLike = None) -> pd.DataFrame:
+    """One row per provision: the deal, the commitment, what carried it out and who says so.
+
+    ``implemented_by`` lists the events that at least one source says carried the provision out, with their
+    dates in ``implementation_dates``; ``status_claims`` keeps every source's claim with its side (a claim
+    that a clause is fulfilled and one that it is not are both shown). ``mediators`` names the hosts,
+    mediators and facilitators the sources give; ``n_sources`` counts the documents behind the row.
+
+    >>> a = agreements().set_index("provision_id")
+    >>> a.loc["prov-2023-12-07-02-aze-release-32", "implemented_by"]
+    'ev-2023-12-13-handover'
+    """
+    t = _load(path, "agreements", "agreement_parties", "agreement_sources", "provisions", "implementations",
+              "events", "actors", "sources")
+    deals, provisions, impl = t["agreements"], t["provisions"], t["implementations"]
+    name = t["actors"].set_index("actor_id")["name"]
+    src = t["sources"].set_index("source_id")
+    event_date = t["events"].set_index("event_id")["date_start"]
+    carried = impl[impl["status"].isin(CARRIED_OUT) & impl["event_id"].notna()]
+    by_provision = carried.groupby("provision_id", observed=True)["event_id"]
+    claim_text = (impl["status"].astype("string").str.replace("_", " ") + " ("
+                  + impl["event_id"].astype("string").fillna("no event") + ") per "
+                  + impl["attributed_to_actor_id"].map(name).fillna(impl["source_id"].map(src["publisher"]))
+                  .astype("string") + " [" + impl["source_id"].map(src["side"]).astype("string") + "]")
+    parties = t["agreement_parties"]
+    third = parties[parties["party_role"].isin(THIRD_PARTY_ROLES)]
+    helpers = (third["actor_id"].map(name).astype("string") + " (" + third["party_role"].astype("string") + ")")
+    deal_sources = pd.concat([
+        deals[["agreement_id", "text_source_id"]].rename(columns={"text_source_id": "source_id"}),
+        parties[["agreement_id", "source_id"]], t["agreement_sources"][["agreement_id", "source_id"]],
+        provisions[["agreement_id", "source_id"]],
+        carried.assign(agreement_id=carried["provision_id"].map(provisions.set_index("provision_id")["agreement_id"]))[
+            ["agreement_id", "source_id"]],
+    ]).dropna().drop_duplicates()
+    deal = deals.set_index("agreement_id")
+    pid, aid = provisions["provision_id"], provisions["agreement_id"]
+    out = pd.DataFrame({
+        "agreement_id": aid.astype("string"),
+        "agreement_date": aid.map(deal["agreement_date_start"]),
+        "agreement_date_precision": aid.map(deal["agreement_date_precision"]).astype("string"),
+        "form": aid.map(deal["form"]).astype("string"),
+        "agreement_title": aid.map(deal["agreement_title"]).astype("string"),
+        "provision_id": pid.astype("string"),
+        "seq": provisions["seq"],
+        "action": provisions["action"].astype("string"),
+        "quantity": provisions["quantity"],
+        "obligated": provisions["obligated_actor_id"].map(name).astype("string"),
+        "beneficiary": provisions["beneficiary_actor_id"].map(name).astype("string"),
+        "object": provisions["object"].astype("string"),
+        "implemented_by": pid.map(by_provision.agg(lambda s: " ".join(sorted(set(s))))).astype("string"),
+        "implementation_dates": pid.map(by_provision.agg(
+            lambda s: " ".join(sorted({f"{event_date[e]:%Y-%m-%d}" for e in s if not pd.isna(event_date.get(e))}))
+        )).replace("", pd.NA).astype("string"),
+        "status_claims": pid.map(claim_text.groupby(impl["provision_id"], observed=True).agg(_join)).astype("string"),
+        "mediators": aid.map(helpers.groupby(third["agreement_id"], observed=True).agg(_join)).astype("string"),
+        "n_sources": aid.map(deal_sources.groupby("agreement_id", observed=True).size()).fillna(0).astype("Int64"),
+    })
+    return out.sort_values(["agreement_date", "agreement_id", "seq"]).reset_index(drop=True)
 
 
 def held_over_time(path: PathLike = None, measures: tuple[str, ...] = HELD_MEASURES) -> pd.DataFrame:
@@ -211,6 +283,7 @@ def held_over_time(path: PathLike = None, measures: tuple[str, ...] = HELD_MEASU
 
 VIEWS: dict[str, Callable[..., pd.DataFrame]] = {
     "releases": releases,
+    "agreements": agreements,
     "held-over-time": held_over_time,
     "claims": reconcile,
 }
