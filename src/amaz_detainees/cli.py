@@ -1,4 +1,4 @@
-"""Command line: ``amaz-detainees validate|info|show|cite|export|fmt|stamp|codebook``.
+"""Command line: ``amaz-detainees validate|info|show|cite|export|fmt|stamp|correct|codebook``.
 
 Exit codes: 0 valid / done, 1 invalid data, 2 unreadable package or bad usage. Problems are listed,
 never raised as tracebacks.
@@ -190,6 +190,23 @@ def _codebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _correct(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from .corrections import CorrectionError, apply_corrections, read_corrections
+
+    package = open_package(args.path)
+    try:
+        count = apply_corrections(package, read_corrections(Path(args.corrections)),
+                                  change_date=date.fromisoformat(args.date) if args.date else None)
+    except (CorrectionError, ValueError) as exc:
+        print(f"amaz-detainees: nothing was written: {exc}", file=sys.stderr)
+        return 2
+    print(f"{count} correction(s) applied and recorded in errata; run `amaz-detainees fmt`, then `validate`")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="amaz-detainees", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"amaz-detainees {__version__}")
@@ -240,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("path", nargs="?", help="package directory or datapackage.json (default: the shipped one)")
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 listing non-canonical files")
     f.set_defaults(run=_fmt)
+    r = sub.add_parser("correct", help="apply a corrections CSV to the data, recording each change in errata")
+    r.add_argument("corrections", help="CSV: table_name,row_key,field_name,new_value,reason,source_id,locator "
+                                       "(empty field_name retracts the row)")
+    r.add_argument("path", nargs="?", help="package directory or datapackage.json (default: the shipped one)")
+    r.add_argument("--date", help="change date for the errata (default: today), YYYY-MM-DD")
+    r.set_defaults(run=_correct)
     c = sub.add_parser("codebook", help="write CODEBOOK.md from the descriptor and Table Schemas")
     c.add_argument("path", nargs="?")
     c.add_argument("--out", help="where to write (default: CODEBOOK.md beside datapackage.json)")
