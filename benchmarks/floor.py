@@ -21,9 +21,9 @@ from typing import Any
 import polars as pl
 
 Problems = list[tuple[str, int | None, str | None, str]]
-DATE_PREFIXES = ("date", "published", "claimed", "as_of")
-NEEDED_ENDS = {"day": (True, True), "month": (True, True), "year": (True, True), "range": (True, True),
-               "after": (True, False), "before": (False, True), "unknown": (False, False)}
+DATE_PREFIXES = ("date", "published", "claimed", "as_of", "agreement_date")
+NEEDED_ENDS = {"day": (True, True), "about": (True, True), "month": (True, True), "year": (True, True),
+               "range": (True, True), "after": (True, False), "before": (False, True), "unknown": (False, False)}
 MEASURE_UNITS = {"released": ["persons"], "captured": ["persons"], "held": ["persons"],
                  "settlements_changed_control": ["settlements"], "sentence_length": ["years", "months"],
                  "visit_interval": ["weeks"], "release_delay": ["years"], "states_supporting": ["states"],
@@ -138,7 +138,7 @@ def date_rules(tables: dict[str, pl.DataFrame]) -> Problems:
                 start.dt.year() == end.dt.year())
             bad = ((start > end)
                    | (start.is_not_null() != need_start) | (end.is_not_null() != need_end)
-                   | ((precision == "day") & (start != end)) | ((precision == "range") & (start == end))
+                   | (precision.is_in(["day", "about"]) & (start != end)) | ((precision == "range") & (start == end))
                    | ((precision == "month") & ~month_ok) | ((precision == "year") & ~year_ok))
             found += [(table, r, f"{prefix}_precision", "date-precision")
                       for r in rows_where(frame, precision.is_in(list(NEEDED_ENDS)) & bad)]
@@ -185,7 +185,7 @@ def link_rules(t: dict[str, pl.DataFrame]) -> Problems:
               for r in rows_where(t["sources"], no_url & pl.col("check_status").is_in(SEEN_AT_URL))]
     found += [("sources", r, "note", "no-url") for r in rows_where(t["sources"], no_url & pl.col("note").is_null())]
     # Only the events and counts that the small tables name are looked up (filter first, then join).
-    naming = (("agreements", "event_id"), ("provisions", "implemented_by_event_id"), ("return_items", "event_id"))
+    naming = (("agreements", "event_id"), ("implementations", "event_id"), ("return_items", "event_id"))
     named_events = pl.concat([t[n][c] for n, c in naming]).drop_nulls().implode()
     named_counts = pl.concat([t["provisions"]["count_id"], t["return_items"]["count_id"]]).drop_nulls().implode()
     events = (t["events"].filter(pl.col("event_id").is_in(named_events))
@@ -195,18 +195,20 @@ def link_rules(t: dict[str, pl.DataFrame]) -> Problems:
     agreements = t["agreements"].join(events, on="event_id", how="left")
     found += [("agreements", r, "agreement_id", "no-provisions")
               for r in rows_where(agreements, ~pl.col("agreement_id").is_in(t["provisions"]["agreement_id"].implode()))]
-    found += [("agreements", r, "agreement_date", "agreement-date")
-              for r in rows_where(agreements, (pl.col("agreement_date") < pl.col("date_start"))
-                                  | (pl.col("agreement_date") > pl.col("date_end")))]
-    p = (t["provisions"].join(t["agreements"].select("agreement_id", "agreement_date"), on="agreement_id", how="left")
-         .join(events.rename({"event_id": "implemented_by_event_id"}), on="implemented_by_event_id", how="left")
-         .join(counts.select("count_id", pl.col("value").alias("count_value")), on="count_id", how="left"))
-    status, event = pl.col("implementation_status"), pl.col("implemented_by_event_id")
-    first = pl.coalesce("date_start", "date_end")
-    found += [("provisions", r, "implemented_by_event_id", "implementation")
-              for r in rows_where(p, ((status == "implemented") & event.is_null())
-                                  | ((status == "no_record") & event.is_not_null())
-                                  | (first < pl.col("agreement_date")))]
+    found += [("agreements", r, "agreement_date_start", "agreement-date")
+              for r in rows_where(agreements, (pl.col("agreement_date_start") < pl.col("date_start"))
+                                  | (pl.col("agreement_date_end") > pl.col("date_end")))]
+    claims = (t["implementations"]
+              .join(t["provisions"].select("provision_id", "agreement_id").unique("provision_id", keep="first"),
+                    on="provision_id", how="left")
+              .join(t["agreements"].select("agreement_id", "agreement_date_start").unique("agreement_id", keep="first"),
+                    on="agreement_id", how="left")
+              .join(events, on="event_id", how="left"))
+    carried = pl.col("status").is_in(["carried_out", "partly_carried_out"])
+    found += [("implementations", r, "event_id", "implementation")
+              for r in rows_where(claims, (carried & pl.col("event_id").is_null())
+                                  | (pl.coalesce("date_end", "date_start") < pl.col("agreement_date_start")))]
+    p = t["provisions"].join(counts.select("count_id", pl.col("value").alias("count_value")), on="count_id", how="left")
     paired = pl.col("quantity").is_null() != pl.col("count_id").is_null()
     found += [("provisions", r, "count_id", "quantity") for r in rows_where(p, paired)]
     found += [("provisions", r, "quantity", "quantity")

@@ -6,7 +6,7 @@
 # reads, from the data alone:
 #
 # 1. the agreement: who issued it and what each party undertook (`agreements`, `agreement_parties`, `provisions`);
-# 2. its implementation: which event carried out each commitment (`provisions.implemented_by_event_id` → `events`);
+# 2. its implementation: which event carried out each commitment, per source (`implementations` → `events`);
 # 3. the COP29 part of the statement: the provisions about the COP29 bid and the COP Bureau, and the events around
 #    them;
 # 4. what each source says about the exchange, figure by figure, and where the sources differ.
@@ -33,6 +33,7 @@ pd.set_option("display.width", 160)
 agreements = ad.load("agreements")
 parties = ad.load("agreement_parties")
 provisions = ad.load("provisions")
+implementations = ad.load("implementations")
 events = ad.load("events")
 event_sources = ad.load("event_sources")
 actors = ad.load("actors")
@@ -50,16 +51,18 @@ figures_written: list[Path] = []
 # The agreement is picked from the data (the joint statement dated 7 December 2023), not by its identifier.
 
 # %%
-agreement = agreements[(agreements["agreement_date"] == "2023-12-07") & (agreements["form"] == "joint_statement")]
+agreement = agreements[(agreements["agreement_date_start"] == "2023-12-07") & (agreements["form"] == "joint_statement")]
 assert len(agreement) == 1, "expected exactly one joint statement dated 7 Dec 2023"
 agreement = agreement.iloc[0]
 agreement_id = agreement["agreement_id"]
 pd.Series({
     "title (editors' neutral title)": agreement["agreement_title"],
-    "date": date_label(agreement["agreement_date"]),
+    "date": date_label(agreement["agreement_date_start"]),
     "form": agreement["form"],
     "text carried by": label[agreement["text_source_id"]],
-    "mediator named in the text": actor_name.get(agreement["mediator_actor_id"], "none named"),
+    "hosts or mediators named": ", ".join(actor_name[a] for a in parties.loc[
+        (parties["agreement_id"] == agreement["agreement_id"])
+        & parties["party_role"].isin(["host", "mediator"]), "actor_id"]) or "none named",
     "editors' note": agreement["note"],
 }).to_frame("value")
 
@@ -74,20 +77,26 @@ pd.Series({
 # %% [markdown]
 # ## What each party undertook, and what carried it out
 #
-# One row per provision, in the order of the text. `implementation_status` is `implemented` only where an event in
-# the package carried the provision out; `no_record` means no source in the package describes it being carried out
-# (not that it was not).
+# One row per provision, in the order of the text. `carried_out_by` is the event that at least one source says
+# carried the provision out (`implementations`, one row per source's claim); empty means no source in the package
+# describes it being carried out (not that it was not).
 
 # %%
 event_info = events.set_index("event_id")
+carried = implementations[implementations["status"].isin(["carried_out", "partly_carried_out"])]
+implemented_by = (carried.dropna(subset=["event_id"]).drop_duplicates("provision_id")
+                  .set_index("provision_id")["event_id"])
 commitments = (provisions[provisions["agreement_id"] == agreement_id].sort_values("seq")
+               .assign(implemented_by_event_id=lambda f: f["provision_id"].map(implemented_by).astype("string"),
+                       implementation_claims=lambda f: f["provision_id"].map(
+                           implementations.groupby("provision_id", observed=True).size()).fillna(0).astype(int))
                .assign(obligated=lambda f: f["obligated_actor_id"].map(actor_name),
                        beneficiary=lambda f: f["beneficiary_actor_id"].map(actor_name),
                        carried_out_by=lambda f: f["implemented_by_event_id"].map(event_info["event_type"]).astype(
                            "string"),
                        on=lambda f: f["implemented_by_event_id"].map(event_info["date_start"]).map(
                            lambda d: date_label(d) if pd.notna(d) else None)))
-commitments[["seq", "obligated", "action", "quantity", "object", "beneficiary", "implementation_status",
+commitments[["seq", "obligated", "action", "quantity", "object", "beneficiary", "implementation_claims",
               "carried_out_by", "on"]]
 
 # %% [markdown]
@@ -141,10 +150,10 @@ assert row["to_azerbaijan_min"] <= committed["aze"] <= row["to_azerbaijan_max"]
 # %%
 cop = commitments[commitments["object"].str.contains("COP", regex=False)]
 assert len(cop) >= 2, "the statement's COP29 / COP Bureau provisions are missing"
-cop[["seq", "obligated", "action", "object", "beneficiary", "implementation_status", "carried_out_by", "note"]]
+cop[["seq", "obligated", "action", "object", "beneficiary", "implementation_claims", "carried_out_by", "note"]]
 
 # %%
-window_start = agreement["agreement_date"] - pd.Timedelta(days=2)
+window_start = agreement["agreement_date_start"] - pd.Timedelta(days=2)
 window_end = handover["date_end"] + pd.Timedelta(days=2)
 in_window = events[(events["date_start"] >= window_start) & (events["date_start"] <= window_end)
                    & (events["date_end"] <= window_end)]
@@ -179,7 +188,8 @@ ax.xaxis.set_major_locator(mdates.DayLocator())
 ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
 ax.set_xlabel("date (day)")
 ax.set_ylabel("event (editors' summary; number of sources reporting it)")
-ax.set_title(f"Events around the {agreement['agreement_date'].day} {agreement['agreement_date']:%b %Y} joint "
+agreed = agreement["agreement_date_start"]
+ax.set_title(f"Events around the {agreed.day} {agreed:%b %Y} joint "
              "statement: the date each source gives")
 handles = [Patch(color="0.85", label="date coded for the event")]
 handles += [Line2D([], [], marker="o", color=c, lw=1.5, label=f"date given by a source ({s} publisher)")
@@ -200,7 +210,7 @@ plt.show()
 
 # %%
 describe = QuantityLabels(events, places, overrides={
-    statement_id: f"{agreement['agreement_date'].day} {agreement['agreement_date']:%b} statement",
+    statement_id: f"{agreement['agreement_date_start'].day} {agreement['agreement_date_start']:%b} statement",
     handover_id: f"{handover['date_start'].day} {handover['date_start']:%b} handover"})
 all_claims = claims()
 all_claims["source"] = all_claims["source_id"].map(label)
@@ -332,7 +342,7 @@ plt.show()
 # These fail the notebook (and CI) if a data change breaks what the analysis relies on.
 
 # %%
-assert set(commitments.loc[commitments["action"] == "release_persons", "implementation_status"]) == {"implemented"}
+assert commitments.loc[commitments["action"] == "release_persons", "implemented_by_event_id"].notna().all()
 assert (release_provisions["quantity"].to_numpy() == all_claims.set_index("count_id").loc[
     release_provisions["count_id"], "value"].to_numpy()).all(), "provision quantities should match their counts"
 assert exchange["source_id"].nunique() >= 2, "the exchange should be reported by several sources"

@@ -56,9 +56,25 @@ def test_every_seed_figure_is_a_count() -> None:
 
 def test_the_december_2023_provisions_are_implemented_by_the_handover() -> None:
     provisions = ad.load("provisions")
-    releases = provisions[provisions["action"] == "release_persons"]
-    assert sorted(releases["quantity"].astype(int)) == [2, 32]
-    assert set(releases["implemented_by_event_id"]) == {"ev-2023-12-13-handover"}
+    mine = provisions[(provisions["agreement_id"] == "agr-2023-12-07-joint-statement")
+                      & (provisions["action"] == "release_persons")]
+    assert sorted(mine["quantity"].astype(int)) == [2, 32]
+    impl = ad.load("implementations")
+    carried = impl[impl["provision_id"].isin(mine["provision_id"]) & (impl["status"] == "carried_out")]
+    assert set(carried["provision_id"]) == set(mine["provision_id"])
+    assert set(carried["event_id"]) == {"ev-2023-12-13-handover"}
+
+
+def test_every_release_provision_with_a_quantity_matches_its_handovers() -> None:
+    compared = ad.validate().provisions
+    assert len(compared) >= 12
+    assert compared["agrees"].fillna(False).all(), compared[~compared["agrees"].fillna(False)]
+
+
+def test_agreements_span_2020_to_2026() -> None:
+    deals = ad.load("agreements")
+    dates = deals["agreement_date_start"].fillna(deals["agreement_date_end"])
+    assert dates.min().year == 2020 and dates.max().year >= 2025 and len(deals) >= 15
 
 
 def test_both_datings_of_the_hadrut_captures_are_kept() -> None:

@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.set_defaults(run=_info)
     from .views import RECONCILIATION_RULES, VIEWS
 
-    w = sub.add_parser("show", help="print a derived view: releases, agreements, held-over-time or claims (with --rule)")
+    w = sub.add_parser("show", help="print a derived view: releases, agreements, held-over-time or claims (--rule)")
     w.add_argument("view", choices=sorted(VIEWS))
     w.add_argument("path", nargs="?")
     w.add_argument("--rule", choices=list(RECONCILIATION_RULES), default="all",

@@ -104,6 +104,10 @@ def apply_corrections(package: Package, corrections: list[Correction], *, versio
             raise CorrectionError(f"{where}: {c.table_name} has no field {c.field_name!r}")
         elif row[c.field_name] == c.new_value:
             raise CorrectionError(f"{where}: {c.field_name} already holds {c.new_value!r}")
+        elif c.field_name in key and any(e["table_name"] == c.table_name and e["row_key"] == c.row_key
+                                         for e in errata_rows):
+            raise CorrectionError(f"{where}: {c.field_name} is part of the key, and errata already name the row by "
+                                  "that key; retract the row and add a new one instead")
         else:
             old, row[c.field_name] = row[c.field_name], c.new_value
         # A changed key field gives the row a new key: the erratum names the row as it now is.

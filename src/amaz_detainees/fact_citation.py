@@ -47,9 +47,12 @@ ROUTES: dict[str, tuple[Route, ...]] = {
     "provisions": (_via(),),
     "return_items": (_via(),),
     "agreement_parties": (_via(),),
+    "agreement_sources": (_via(),),
+    "implementations": (_via(),),
     "errata": (_via(),),
     "events": (_via(("event_sources", "event_id", "event_id")),),
-    "agreements": (_via(field="text_source_id"), _via(("agreement_parties", "agreement_id", "agreement_id"))),
+    "agreements": (_via(field="text_source_id"), _via(("agreement_parties", "agreement_id", "agreement_id")),
+                   _via(("agreement_sources", "agreement_id", "agreement_id"))),
     "count_relations": (
         _via(("count_relation_terms", "relation_id", "relation_id"), ("counts", "count_id", "count_id")),
     ),
@@ -60,6 +63,8 @@ ROUTES: dict[str, tuple[Route, ...]] = {
         _via(("source_relays", "relayed_actor_id", "actor_id")),
         _via(("agreement_parties", "actor_id", "actor_id")),
         _via(("return_items", "attributed_to_actor_id", "actor_id")),
+        _via(("agreement_sources", "attributed_to_actor_id", "actor_id")),
+        _via(("implementations", "attributed_to_actor_id", "actor_id")),
     ),
     "places": (
         _via(("events", "place_id", "place_id"), ("event_sources", "event_id", "event_id")),

@@ -97,8 +97,8 @@ def date_precision(tables: Tables, suspect: Suspect) -> list[Problem]:
 
 
 # Which ends a precision needs: (start, end).
-NEEDED_ENDS = {"day": (True, True), "about": (True, True), "month": (True, True), "year": (True, True), "range": (True, True),
-               "after": (True, False), "before": (False, True), "unknown": (False, False)}
+NEEDED_ENDS = {"day": (True, True), "about": (True, True), "month": (True, True), "year": (True, True),
+               "range": (True, True), "after": (True, False), "before": (False, True), "unknown": (False, False)}
 ENDS_WORDS = {(True, True): "start and end", (True, False): "start only", (False, True): "end only",
               (False, False): "neither start nor end"}
 

@@ -226,7 +226,8 @@ def agreements(path: PathLike = None) -> pd.DataFrame:
     claim_text = (impl["status"].astype("string").str.replace("_", " ") + " ("
                   + impl["event_id"].astype("string").fillna("no event") + ") per "
                   + impl["attributed_to_actor_id"].map(name).fillna(impl["source_id"].map(src["publisher"]))
-                  .astype("string") + " [" + impl["source_id"].map(src["side"]).astype("string") + "]")
+                  .astype("string") + " [" + impl["source_id"].map(src["side"]).astype("string") + "; "
+                  + impl["source_id"].astype("string") + "]")
     parties = t["agreement_parties"]
     third = parties[parties["party_role"].isin(THIRD_PARTY_ROLES)]
     helpers = (third["actor_id"].map(name).astype("string") + " (" + third["party_role"].astype("string") + ")")

@@ -92,6 +92,18 @@ def provision_quantity(root: Path) -> Where:
     return ("provisions", set_cell(root, "provisions", key, "quantity", "999"), "quantity", "quantity")
 
 
+def implemented_before_agreed(root: Path) -> Where:
+    """A handover of 2020 claimed to carry out the joint statement of 7 Dec 2023."""
+    key = row_where(root, "implementations", "provision_id", lambda v: v == "prov-2023-12-07-02-aze-release-32")
+    return ("implementations", set_cell(root, "implementations", key, "event_id", "ev-2020-12-14-exchange"),
+            "event_id", "implementation")
+
+
+def carried_out_without_event(root: Path) -> Where:
+    key = row_where(root, "implementations", "status", lambda v: v == "carried_out")
+    return ("implementations", set_cell(root, "implementations", key, "event_id", ""), "event_id", "implementation")
+
+
 def date_precision(root: Path) -> Where:
     key = row_where(root, "events", "date_precision", lambda v: v == "month")
     return ("events", set_cell(root, "events", key, "date_precision", "day"), "date_precision", "date-precision")
@@ -258,7 +270,7 @@ FAULTS: list[Fault] = [
     # enums
     Fault("unknown event type", "enum", cell("events", "event_type", "unknown-type", "enum")),
     Fault("unknown agreement form", "enum", cell("agreements", "form", "memorandum", "enum")),
-    Fault("unknown implementation status", "enum", cell("provisions", "implementation_status", "done", "enum")),
+    Fault("unknown implementation status", "enum", cell("implementations", "status", "done", "enum")),
     Fault("unknown item kind", "enum", cell("return_items", "item_kind", "gift", "enum")),
     Fault("sign out of its two values", "enum", cell("count_relation_terms", "sign", "2", "enum")),
     # ranges, patterns, lengths
@@ -294,6 +306,8 @@ FAULTS: list[Fault] = [
     Fault("event without a source", "rule", unsourced_event),
     Fault("source relaying itself", "rule", self_relay),
     Fault("provision quantity differs from its count", "rule", provision_quantity),
+    Fault("provision carried out by an event before its agreement", "rule", implemented_before_agreed),
+    Fault("carried-out claim naming no event", "rule", carried_out_without_event),
     # relations
     Fault("broken within-source relation", "relation",
           at_key("counts", "c-ar-p5-41", "value", "40", "relation",
