@@ -47,7 +47,8 @@ def _day(d: pd.Timestamp) -> str:
 
 
 def date_label(start: pd.Timestamp | None, end: pd.Timestamp | None = None, precision: str = "day") -> str:
-    """A date as people write it, honest about its precision ('13 Dec 2023', 'Oct 2021', '4–5 Mar 2024', 'n.d.')."""
+    """A date as people write it, honest about its precision ('13 Dec 2023', 'Oct 2021', '4–5 Mar 2024',
+    'about 29 Dec 2021', 'n.d.')."""
     if start is None or pd.isna(start):
         return f"by {_day(end)}" if end is not None and not pd.isna(end) else "n.d."
     if precision == "month":
@@ -56,6 +57,8 @@ def date_label(start: pd.Timestamp | None, end: pd.Timestamp | None = None, prec
         return f"{start:%Y}"
     if precision == "after":
         return f"{_day(start)} or later"
+    if precision == "about":
+        return f"about {_day(start)}"
     if precision == "range" and end is not None and not pd.isna(end) and end != start:
         if (start.year, start.month) == (end.year, end.month):
             return f"{start.day}–{_day(end)}"

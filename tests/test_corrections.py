@@ -36,11 +36,11 @@ def test_a_correction_changes_the_cell_and_records_old_and_new(package_copy: Pat
 
 
 def test_a_retraction_removes_the_row_and_retires_its_key(package_copy: Path) -> None:
-    apply_corrections(open_package(package_copy), [_fix("source_relays", "aljazeera-2023-12-13/afp/page", "", "")])
+    apply_corrections(open_package(package_copy), [_fix("source_relays", "aljazeera-2023-12-13/arm/page", "", "")])
     main(["fmt", str(package_copy)])
     relays = ad.load("source_relays", path=package_copy)
-    assert not ((relays["source_id"] == "aljazeera-2023-12-13") & (relays["relayed_actor_id"] == "afp")).any()
-    retracted = [e for e in _errata(package_copy) if e["row_key"] == "aljazeera-2023-12-13/afp/page"]
+    assert not ((relays["source_id"] == "aljazeera-2023-12-13") & (relays["relayed_actor_id"] == "arm")).any()
+    retracted = [e for e in _errata(package_copy) if e["row_key"] == "aljazeera-2023-12-13/arm/page"]
     assert [e["change_type"] for e in retracted] == ["retraction"]
     assert ad.validate(package_copy).ok
 

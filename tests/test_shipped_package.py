@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import frictionless
+import pandas as pd
 
 import amaz_detainees as ad
 from amaz_detainees.package_files import shipped_root
@@ -82,3 +83,12 @@ def test_both_datings_of_the_hadrut_captures_are_kept() -> None:
     hadrut = claims[claims["event_id"].isin(["ev-2020-12-hadrut-capture", "ev-2020-12-hadrut-control-change"])]
     starts = {str(d.date()) for d in hadrut["claimed_start"].dropna()}
     assert {"2020-11-09", "2020-12-13"} <= starts
+
+
+def test_every_source_of_0_6_was_re_read() -> None:
+    """1.0.0 re-read every source that 0.6.0 had; sources added since were read when they were added."""
+    sources, checks = ad.load("sources"), ad.load("source_checks")
+    read = set(checks["source_id"])
+    unread = sources[~sources["source_id"].isin(read) & (sources["check_date"] < pd.Timestamp("2026-12-03"))]
+    assert unread.empty, list(unread["source_id"])
+    assert set(checks["result"]) <= {"confirmed", "corrected", "partial", "not_found"}

@@ -2,7 +2,9 @@
 
 A corrections file is a CSV with the columns ``table_name, row_key, field_name, new_value, reason,
 source_id, locator``; an empty ``field_name`` retracts the row. Each change becomes one erratum naming
-the old and the new value, so ``validate`` can check that the data shows every correction.
+the old and the new value, so ``validate`` can check that the data shows every correction. A change to a
+key field names the row by its new key; it is refused when earlier errata name the row by the old one
+(retract the row and add a new one instead), so every erratum keeps pointing at a row.
 Run ``amaz-detainees fmt`` afterwards to refresh hashes and row order.
 """
 

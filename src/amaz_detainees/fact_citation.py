@@ -41,6 +41,7 @@ def _via(*joins: tuple[str, str, str], field: str = "source_id") -> Route:
 ROUTES: dict[str, tuple[Route, ...]] = {
     "sources": (_via(), _via(("source_relays", "source_id", "source_id"), field="relayed_source_id")),
     "source_relays": (_via(), _via(field="relayed_source_id")),
+    "source_checks": (_via(),),
     "counts": (_via(),),
     "event_sources": (_via(),),
     "event_actors": (_via(),),

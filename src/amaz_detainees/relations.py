@@ -12,7 +12,7 @@ import operator
 import pandas as pd
 
 from .report import Problem
-from .rules import keyed
+from .rules import CARRIED_OUT, keyed
 
 OPERATORS = {"eq": operator.eq, "le": operator.le, "ge": operator.ge}
 SYMBOLS = {"eq": "=", "le": "≤", "ge": "≥"}
@@ -86,6 +86,11 @@ RELEASE_ACTIONS = ("release_persons", "exchange_persons", "return_strays")
 PROVISION_COLUMNS = ["provision_id", "quantity", "events", "moved_min", "moved_max", "agrees"]
 
 
+def carried_out_claims(implementations: pd.DataFrame) -> pd.DataFrame:
+    """The claims that name an event which carried a provision out, in full or in part."""
+    return implementations[implementations["status"].isin(CARRIED_OUT) & implementations["event_id"].notna()]
+
+
 def persons_moved(counts: pd.DataFrame) -> pd.DataFrame:
     """Per event, the lowest and highest number of persons any source says went each way.
 
@@ -114,7 +119,7 @@ def compare_provisions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame(columns=PROVISION_COLUMNS)
     provisions, impl, counts = (tables[n] for n in needed)
     moved = persons_moved(counts)
-    carried = impl[impl["status"].isin(["carried_out", "partly_carried_out"]) & impl["event_id"].notna()]
+    carried = carried_out_claims(impl)
     rows = []
     for p in provisions[provisions["action"].isin(RELEASE_ACTIONS) & provisions["quantity"].notna()].itertuples():
         events = sorted(set(carried.loc[carried["provision_id"] == p.provision_id, "event_id"]))

@@ -307,6 +307,22 @@ def sources_without_url(tables: Tables, suspect: Suspect) -> list[Problem]:
     return problems
 
 
+def checks_agree_with_status(tables: Tables, suspect: Suspect) -> list[Problem]:
+    """A source's status says what its latest re-read found: not found then means ``not_found``, and a source
+    that a re-read found is neither ``not_found`` nor ``not_checked``."""
+    sources = usable(tables, "sources", ("source_id", "check_status"), suspect)
+    checks = tables["source_checks"].dropna(subset=["source_id", "read_date", "result"])
+    latest = checks.sort_values("read_date").drop_duplicates("source_id", keep="last").set_index("source_id")["result"]
+    problems = []
+    for row, s in sources[is_in(sources["source_id"], latest.index.to_series())].iterrows():
+        found = latest[s["source_id"]] != "not_found"
+        if found == (s["check_status"] in ("not_found", "not_checked")):
+            problems.append(Problem("sources", int(row), "check_status", "source-check",
+                                    f"the latest re-read ({latest[s['source_id']]}) does not agree with "
+                                    f"check_status {s['check_status']!r}"))
+    return problems
+
+
 def counted_from_before_as_of(tables: Tables, suspect: Suspect) -> list[Problem]:
     """A running total counts from a date on or before its as-of date."""
     counts = usable(tables, "counts", ("counted_from", "as_of_start", "as_of_end"), suspect)
@@ -345,6 +361,7 @@ RULES: dict[str, tuple[tuple[str, ...], Callable[[Tables, Suspect], list[Problem
                         implementations_consistent),
     "relays": (("source_relays",), relays_not_self),
     "no-url": (("sources",), sources_without_url),
+    "source-checks": (("sources", "source_checks"), checks_agree_with_status),
     "counted-from": (("counts",), counted_from_before_as_of),
     "return-items": (("return_items", "events", "counts"), return_items_consistent),
 }

@@ -129,19 +129,24 @@ def model_tables(package: Package, parsed: dict[str, ParsedTable]) -> tuple[dict
     usable: dict[str, ParsedTable] = {}
     problems: list[Problem] = []
     for name, table in parsed.items():
-        if name in model.names:
-            types = {f["name"]: f.get("type", "string") for f in package.table_schema(name)["fields"]}
-            for spec in model.table_schema(name)["fields"]:
-                field, kind = spec["name"], spec.get("type", "string")
-                if types.get(field) != kind:
-                    what = "is missing" if field not in types else f"is {types[field]!r}"
-                    problems.append(Problem(name, None, field, "schema",
-                                            f"the cross-table checks read {field!r} as {kind!r}, but here it {what}; "
-                                            f"they were skipped for {name}"))
-            if problems and problems[-1].table == name:
-                continue
-        usable[name] = table
+        mismatched = _model_mismatches(name, package, model) if name in model.names else []
+        problems += mismatched
+        if not mismatched:
+            usable[name] = table
     return usable, problems
+
+
+def _model_mismatches(name: str, package: Package, model: Package) -> list[Problem]:
+    """One ``schema`` problem per shipped field of ``name`` that the package's schema drops or retypes."""
+    types = {f["name"]: f.get("type", "string") for f in package.table_schema(name)["fields"]}
+    problems = []
+    for spec in model.table_schema(name)["fields"]:
+        field, kind = spec["name"], spec.get("type", "string")
+        if types.get(field) != kind:
+            what = "is missing" if field not in types else f"is {types[field]!r}"
+            problems.append(Problem(name, None, field, "schema", f"the cross-table checks read {field!r} as {kind!r}, "
+                                                                 f"but here it {what}; they were skipped for {name}"))
+    return problems
 
 
 def suspect_cells(problems: list[Problem]) -> set[tuple[str, int, str]]:

@@ -15,7 +15,7 @@ from typing import Literal
 import pandas as pd
 
 from .loading import load
-from .relations import persons_moved
+from .relations import carried_out_claims, persons_moved
 
 PathLike = str | Path | None
 Rule = Literal["all", "min", "max", "by_side", "latest"]
@@ -192,13 +192,12 @@ def releases(path: PathLike = None) -> pd.DataFrame:
     return out.sort_values(["date", "event_id"]).reset_index(drop=True)
 
 
-CARRIED_OUT = ("carried_out", "partly_carried_out")
 THIRD_PARTY_ROLES = ("host", "mediator", "facilitator")
 
 
 def _agreements_by_event(impl: pd.DataFrame, provisions: pd.DataFrame) -> pd.Series:
     """Event id -> the agreement ids that some source says the event carried out (space-separated)."""
-    carried = impl[impl["status"].isin(CARRIED_OUT) & impl["event_id"].notna()]
+    carried = carried_out_claims(impl)
     agreement = carried["provision_id"].map(provisions.set_index("provision_id")["agreement_id"])
     return agreement.groupby(carried["event_id"], observed=True).agg(lambda s: " ".join(sorted(set(s))))
 
@@ -221,7 +220,7 @@ def agreements(path: PathLike = None) -> pd.DataFrame:
     name = t["actors"].set_index("actor_id")["name"]
     src = t["sources"].set_index("source_id")
     event_date = t["events"].set_index("event_id")["date_start"]
-    carried = impl[impl["status"].isin(CARRIED_OUT) & impl["event_id"].notna()]
+    carried = carried_out_claims(impl)
     by_provision = carried.groupby("provision_id", observed=True)["event_id"]
     claim_text = (impl["status"].astype("string").str.replace("_", " ") + " ("
                   + impl["event_id"].astype("string").fillna("no event") + ") per "

@@ -104,6 +104,12 @@ def carried_out_without_event(root: Path) -> Where:
     return ("implementations", set_cell(root, "implementations", key, "event_id", ""), "event_id", "implementation")
 
 
+def status_against_latest_check(root: Path) -> Where:
+    """A source that the latest re-read did not find, still marked as seen at its address."""
+    key = row_where(root, "source_checks", "result", lambda v: v == "not_found").split("/")[0]
+    return ("sources", set_cell(root, "sources", key, "check_status", "verified"), "check_status", "source-check")
+
+
 def date_precision(root: Path) -> Where:
     key = row_where(root, "events", "date_precision", lambda v: v == "month")
     return ("events", set_cell(root, "events", key, "date_precision", "day"), "date_precision", "date-precision")
@@ -246,7 +252,7 @@ def dropped_field(root: Path) -> Where:
 
 def resource_without_schema(root: Path) -> Where:
     def change(descriptor: dict) -> None:
-        del descriptor["resources"][2]["schema"]
+        del next(r for r in descriptor["resources"] if r["name"] == "actors")["schema"]
     edit_json(root, "datapackage.json", change)
     return ("actors", None, "schema", "descriptor")
 
@@ -308,6 +314,7 @@ FAULTS: list[Fault] = [
     Fault("provision quantity differs from its count", "rule", provision_quantity),
     Fault("provision carried out by an event before its agreement", "rule", implemented_before_agreed),
     Fault("carried-out claim naming no event", "rule", carried_out_without_event),
+    Fault("source status against its latest re-read", "rule", status_against_latest_check),
     # relations
     Fault("broken within-source relation", "relation",
           at_key("counts", "c-ar-p5-41", "value", "40", "relation",
