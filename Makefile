@@ -11,7 +11,7 @@ export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 CHECK_PINS := $(PY) .ci/check_pins.py
 
-.PHONY: run test lint wheel-test notebooks bench clean
+.PHONY: run check test lint wheel-test notebooks bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -23,19 +23,25 @@ run: $(BIN)/python
 	$(BIN)/amaz-detainees validate
 	$(BIN)/amaz-detainees info
 
-## test: install with test extras, lint, check generated and canonical files, run the tests on the source tree and on the built wheel
-test: $(BIN)/python
+## check: install with test extras, lint, type-check (mypy --strict on src), check generated and canonical files, run
+## the fast tests on the source tree (under 2 minutes). Tests marked cli_check repeat the --checks: the wheel runs them.
+check: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 	$(CHECK_PINS) $(BIN)/python
 	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/mypy
 	$(BIN)/amaz-detainees stamp --check
 	$(BIN)/amaz-detainees codebook --check
 	$(BIN)/amaz-detainees fmt --check
-	$(BIN)/pytest
+	$(BIN)/pytest -q -m "not slow and not cli_check"
+
+## test: the full gate: `make check`, the slow tests on the source tree, the fast ones on the built wheel, the notebooks
+test: check
+	$(BIN)/pytest -q -m slow
 	$(MAKE) wheel-test
 	$(MAKE) notebooks
 
-## wheel-test: build the wheel, install it in a fresh venv and run the tests against it from another directory
+## wheel-test: build the wheel, install it in a fresh venv and run the fast tests against it from another directory
 wheel-test: $(BIN)/python
 	rm -rf dist $(WHEEL_VENV)
 	$(BIN)/python -m build --wheel --outdir dist . >/dev/null
@@ -46,7 +52,7 @@ wheel-test: $(BIN)/python
 	rm -rf /tmp/amaz-detainees-wheel-tests && mkdir -p /tmp/amaz-detainees-wheel-tests
 	cp -r tests /tmp/amaz-detainees-wheel-tests/
 	cd /tmp/amaz-detainees-wheel-tests && $(CURDIR)/$(WHEEL_VENV)/bin/python -m pytest -q -p no:cacheprovider tests \
-		--ignore=tests/test_fuzz.py  # fuzzing explores the code, not the install: once, on the source tree, is enough
+		-m "not slow"  # the slow tests explore the code, not the install: once, on the source tree, is enough
 
 ## notebooks: in a separate venv (Jupyter stays out of the validation one), check each .ipynb matches its
 ## jupytext .py pair, then run them all with nbmake; they write docs/figures/*.png

@@ -24,7 +24,7 @@ def timed(code: str) -> float:
 
 def paired(runs: int) -> tuple[float, float, float]:
     """(median paired ratio, median seconds of ours, median seconds of plain pandas) over ``runs`` pairs."""
-    from amaz_detainees.package_files import shipped
+    from amaz_detainees.package import shipped
 
     path = shipped().data_path("counts")
     ours = "import amaz_detainees as ad; ad.load('counts')"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from amaz_detainees.package_files import shipped_root
+from amaz_detainees.package import shipped_root
 
 
 def copy_package(target: Path) -> Path:
@@ -43,15 +43,25 @@ def edit_cell(root: Path, table: str, row: int, field: str, value: str) -> str:
 
 def restamp(root: Path) -> None:
     """Record the edited files' hashes, so only the planted fault itself is wrong."""
-    from amaz_detainees import integrity
-    from amaz_detainees.package_files import open_package
+    from amaz_detainees.maintain import stamp
+    from amaz_detainees.package import open_package
 
-    integrity.stamp(open_package(root))
+    stamp(open_package(root))
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Registered here, not in pyproject.toml, so it holds when the tests run against the installed wheel.
-    config.addinivalue_line("markers", "slow: builds a wheel, a large synthetic package, or runs external tools")
+    # Records of passed validations (see amaz_detainees.checks.trust) go to a private directory per run,
+    # never to the user's cache: a test must see load validate what it has not validated itself.
+    import os
+    import tempfile
+
+    os.environ.setdefault("AMAZ_DETAINEES_CACHE_DIR", tempfile.mkdtemp(prefix="amaz-detainees-cache-"))
+    # Registered here, not in pyproject.toml, so they hold when the tests run against the installed wheel.
+    # `make check` runs -m "not slow and not cli_check"; `make test` adds -m slow, then the wheel with -m "not slow".
+    config.addinivalue_line("markers", "slow: takes seconds (fuzzing, the Frictionless differential, property-based "
+                            "exports, large synthetic packages), or is one more case of a kind the fast tier covers")
+    config.addinivalue_line("markers", "cli_check: what `make check` already runs as `amaz-detainees ... --check` on "
+                            "the source tree; run against the installed wheel")
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from amaz_detainees import canonical, integrity
-from amaz_detainees.package_files import open_package, shipped_root
+from amaz_detainees.checks import content_digest, hash_problems
+from amaz_detainees.maintain import plan, write
+from amaz_detainees.package import open_package, shipped_root
 
 from .conftest import copy_package, read_csv, restamp
 
@@ -26,8 +27,9 @@ def tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.cli_check  # `amaz-detainees fmt --check`
 def test_the_shipped_package_is_canonical() -> None:
-    assert canonical.plan(open_package(shipped_root())) == []
+    assert plan(open_package(shipped_root())) == []
 
 
 def test_formatting_restores_the_canonical_bytes_of_a_mangled_copy(tmp_path: Path) -> None:
@@ -48,12 +50,13 @@ def test_formatting_restores_the_canonical_bytes_of_a_mangled_copy(tmp_path: Pat
         (root / "schemas" / "events.schema.json").read_text(encoding="utf-8").replace("\n  ", "\n    "),
         encoding="utf-8")
     restamp(root)
-    assert canonical.plan(open_package(root))
-    canonical.write(canonical.plan(open_package(root)))
+    assert plan(open_package(root))
+    write(plan(open_package(root)))
     assert tree(root) == before  # every file byte-identical to the shipped one, hashes included
-    assert canonical.plan(open_package(root)) == []
+    assert plan(open_package(root)) == []
 
 
+@pytest.mark.cli_check  # `amaz-detainees fmt` and `fmt --check` on an unchanged copy
 def test_formatting_twice_changes_nothing(tmp_path: Path) -> None:
     root = copy_package(tmp_path / "pkg")
     out = subprocess.run([sys.executable, "-m", "amaz_detainees.cli", "fmt", str(root)],
@@ -76,9 +79,9 @@ def test_values_survive_exactly(tmp_path: Path) -> None:
     csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8", newline="")
     restamp(root)
-    canonical.write(canonical.plan(open_package(root)))
+    write(plan(open_package(root)))
     assert sorted(map(tuple, read_csv(path)[1:])) == expected
-    assert integrity.check(open_package(root), "places") == []
+    assert hash_problems(open_package(root), "places") == []
 
 
 def test_check_lists_the_file_and_why(tmp_path: Path) -> None:
@@ -117,11 +120,11 @@ def test_content_digest_is_sha256sum_of_the_files(tmp_path: Path) -> None:
     files = ["datapackage.json", *sorted(str(p.relative_to(root)) for p in (root / "data").glob("*.csv")),
              *sorted(str(p.relative_to(root)) for p in (root / "schemas").glob("*.json"))]
     lines = "".join(f"{hashlib.sha256((root / f).read_bytes()).hexdigest()}  {f}\n" for f in sorted(files))
-    digest = integrity.content_digest(package)
+    digest = content_digest(package)
     assert digest == "sha256:" + hashlib.sha256(lines.encode()).hexdigest()
     schema = root / "schemas" / "places.schema.json"
     schema.write_bytes(schema.read_bytes() + b" ")
-    assert integrity.content_digest(package) != digest
+    assert content_digest(package) != digest
 
 
 def test_info_prints_the_content_digest() -> None:

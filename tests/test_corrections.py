@@ -10,8 +10,8 @@ import pytest
 
 import amaz_detainees as ad
 from amaz_detainees.cli import main
-from amaz_detainees.corrections import Correction, CorrectionError, apply_corrections
-from amaz_detainees.package_files import open_package
+from amaz_detainees.maintain import Correction, CorrectionError, apply_corrections
+from amaz_detainees.package import open_package
 
 
 def _fix(table: str, key: str, field: str, value: str) -> Correction:
@@ -25,12 +25,14 @@ def _errata(root: Path) -> list[dict[str, str]]:
 
 def test_a_correction_changes_the_cell_and_records_old_and_new(package_copy: Path) -> None:
     before = len(_errata(package_copy))
+    with (package_copy / "data" / "counts.csv").open(encoding="utf-8", newline="") as fh:
+        old = next(r["qualifier"] for r in csv.DictReader(fh) if r["count_id"] == "c-js-32")
     apply_corrections(open_package(package_copy), [_fix("counts", "c-js-32", "qualifier", "about")],
                       change_date=date(2026, 12, 3))
     assert main(["fmt", str(package_copy)]) == 0
     assert len(_errata(package_copy)) == before + 1
     found = [e for e in _errata(package_copy) if e["row_key"] == "c-js-32" and e["field_name"] == "qualifier"]
-    assert [(e["old_value"], e["new_value"], e["change_type"]) for e in found] == [("exact", "about", "correction")]
+    assert [(e["old_value"], e["new_value"], e["change_type"]) for e in found] == [(old, "about", "correction")]
     assert ad.load("counts", path=package_copy).set_index("count_id").loc["c-js-32", "qualifier"] == "about"
     assert ad.validate(package_copy).ok
 

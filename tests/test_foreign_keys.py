@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 import amaz_detainees as ad
-from amaz_detainees import integrity
-from amaz_detainees.package_files import open_package
+from amaz_detainees.maintain import stamp
+from amaz_detainees.package import open_package
 
 from .conftest import write_csv
 
@@ -36,7 +36,7 @@ def package(root: Path, places: list[list[str]], visits: list[list[str]]) -> Pat
         write_csv(root / "data" / f"{name}.csv", [[f["name"] for f in schemas[name]["fields"]], *rows])
     resources = [{"name": n, "path": f"data/{n}.csv", "schema": f"schemas/{n}.schema.json"} for n in schemas]
     (root / "datapackage.json").write_text(json.dumps({"name": "t", "resources": resources}), encoding="utf-8")
-    integrity.stamp(open_package(root))
+    stamp(open_package(root))
     return root
 
 

@@ -27,15 +27,18 @@ from typing import Any
 from unittest import mock
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import amaz_detainees as ad
 from amaz_detainees import cli
 from amaz_detainees.loading import DataValidationError
-from amaz_detainees.package_files import PackageError, shipped_root
+from amaz_detainees.package import PackageError, shipped_root
 
 from .conftest import copy_package, restamp
+
+pytestmark = pytest.mark.slow  # about two and a half minutes
 
 SHIPPED = shipped_root()
 TABLES = sorted(p.stem for p in (SHIPPED / "data").glob("*.csv"))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import amaz_detainees as ad
-from amaz_detainees.package_files import shipped_root
+from amaz_detainees.package import shipped_root
 
 from .conftest import edit_cell, restamp
 
@@ -48,7 +48,7 @@ def test_nullable_integers_and_dates_keep_missing_values() -> None:
     counts = ad.load("counts")
     assert counts["value_high"].isna().any() and counts["value_high"].notna().any()
     assert counts["as_of_end"].isna().any()
-    assert counts.loc[counts["count_id"] == "c-ar-p4-64", "as_of_start"].iloc[0] == pd.Timestamp("2020-11-09")
+    assert counts["as_of_start"].notna().any()  # its dates are pinned in test_shipped_data.py
 
 
 def test_load_works_from_any_directory(tmp_path: Path) -> None:
@@ -68,6 +68,56 @@ def test_load_accepts_a_valid_edit_once_restamped(package_copy: Path) -> None:
     edit_cell(package_copy, "counts", 2, "evidence", "changed by hand")
     restamp(package_copy)
     assert ad.load("counts", path=package_copy, validate=True)["evidence"].iloc[0] == "changed by hand"
+
+
+def test_load_refuses_an_edited_package_that_fmt_restamped(package_copy: Path, monkeypatch) -> None:
+    """The issue's reproduction: a dangling counts.source_id, then `fmt` refreshes bytes and hashes.
+    Every recorded hash now matches, yet the package is invalid, so "auto" must validate and refuse."""
+    from amaz_detainees.cli import main
+
+    edit_cell(package_copy, "counts", 2, "source_id", "src-does-not-exist")
+    assert main(["fmt", str(package_copy)]) == 0
+    assert main(["stamp", "--check", str(package_copy)]) == 0  # hashes all current
+    with pytest.raises(ad.DataValidationError) as info:
+        ad.load("counts", path=package_copy)
+    assert [(p.table, p.check, p.field) for p in info.value.report.problems] == [
+        ("counts", "foreign-key", "source_id")]
+    assert sorted(p.name for p in package_copy.iterdir()) == ["data", "datapackage.json", "schemas"]
+
+
+def test_the_shipped_package_is_recorded_as_validated() -> None:
+    """The record ships with the code (in the wheel too) and names the shipped package's current digest."""
+    from amaz_detainees.checks import is_trusted, package_digest, shipped_record
+    from amaz_detainees.package import shipped
+
+    assert shipped_record() == package_digest(shipped()) and is_trusted(package_digest(shipped()))
+
+
+def test_auto_trusts_only_what_passed_validation(package_copy: Path, monkeypatch) -> None:
+    """An unchanged copy has the shipped digest (trusted); a valid edit is validated once, then remembered
+    outside the package; a later edit changes the digest and is validated again."""
+    import amaz_detainees.checks as checks
+
+    calls: list[Path] = []
+    real = checks.validate
+
+    def counting(path, **kwargs):
+        calls.append(Path(path))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(checks, "validate", counting)
+    ad.load("counts", path=package_copy)
+    assert calls == []
+    edit_cell(package_copy, "counts", 2, "evidence", "changed by hand")
+    restamp(package_copy)
+    ad.load("counts", path=package_copy)
+    ad.load("events", path=package_copy)
+    assert len(calls) == 1
+    edit_cell(package_copy, "counts", 2, "evidence", "changed again")
+    restamp(package_copy)
+    ad.load("counts", path=package_copy)
+    assert len(calls) == 2
+    assert sorted(p.name for p in package_copy.iterdir()) == ["data", "datapackage.json", "schemas"]
 
 
 def test_load_never_coerces_a_bad_cell_even_without_validation(package_copy: Path) -> None:

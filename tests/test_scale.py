@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import amaz_detainees as ad
-from amaz_detainees.csv_text import TableFileError, exact_text, file_notes, plain_quoting, read_text
+from amaz_detainees.read import TableFileError, exact_text, file_notes, plain_quoting, read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = {"fields": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}
@@ -118,7 +118,7 @@ def test_the_quote_scan_sends_anything_unusual_to_the_exact_reader(data: bytes, 
     ("9223372036854775808", None), ("-9223372036854775809", None), ("99999999999999999999", None), ("5.0", None),
 ])
 def test_integers_are_read_exactly_or_reported(tmp_path: Path, text: str, value: int | None) -> None:
-    from amaz_detainees.validation import check_table
+    from amaz_detainees.checks import check_table
 
     path = tmp_path / "t.csv"
     path.write_text(f"n\n{text}\n", encoding="utf-8")

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 import amaz_detainees as ad
-from amaz_detainees.cells import UnsupportedSchema
-from amaz_detainees.codebook import render
-from amaz_detainees.package_files import shipped, shipped_root
+from amaz_detainees.checks import hash_problems
+from amaz_detainees.maintain import render
+from amaz_detainees.package import shipped, shipped_root
 from amaz_detainees.pandera_schema import to_pandera
+from amaz_detainees.schema import UnsupportedSchema
 
 ROOT = shipped_root()
 
@@ -46,7 +47,7 @@ def test_every_field_has_a_short_unique_title_and_an_example() -> None:
 
 
 def test_every_example_is_a_valid_value_of_its_field(tmp_path: Path) -> None:
-    from amaz_detainees.validation import check_table
+    from amaz_detainees.checks import check_table
 
     for table in ad.tables():
         schema = json.loads(json.dumps(ad.table_schema(table)))
@@ -61,7 +62,7 @@ def test_every_example_is_a_valid_value_of_its_field(tmp_path: Path) -> None:
 
 
 def test_a_bad_example_is_caught(tmp_path: Path) -> None:
-    from amaz_detainees.validation import check_table
+    from amaz_detainees.checks import check_table
 
     schema = json.loads(json.dumps(ad.table_schema("counts")))
     path = tmp_path / "counts.csv"
@@ -117,12 +118,13 @@ def test_the_converter_fails_loudly_on_what_it_does_not_know() -> None:
         to_pandera(schema)
     schema = json.loads(json.dumps(ad.table_schema("counts")))
     schema["fields"][0]["type"] = "geopoint"
-    from amaz_detainees.cells import parser_for
+    from amaz_detainees.read import parser_for
 
     with pytest.raises(UnsupportedSchema, match="geopoint"):
         parser_for(schema["fields"][0])
 
 
+@pytest.mark.cli_check  # `amaz-detainees codebook --check`
 def test_codebook_is_current() -> None:
     assert (ROOT / "CODEBOOK.md").read_text(encoding="utf-8") == render(shipped()), \
         "CODEBOOK.md is stale: run `amaz-detainees codebook`"
@@ -140,14 +142,13 @@ def test_every_field_is_in_the_codebook_with_title_example_and_vocabulary() -> N
             assert f"| `{category['value']}` | {category['label']} |" in text, (table, field["name"], category)
 
 
+@pytest.mark.cli_check  # part of `amaz-detainees stamp --check`
 def test_hashes_are_current() -> None:
-    from amaz_detainees import integrity
-
-    assert [p for t in ad.tables() for p in integrity.check(shipped(), t)] == []
+    assert [p for t in ad.tables() for p in hash_problems(shipped(), t)] == []
 
 
 @pytest.mark.parametrize("module", ["amaz_detainees", "amaz_detainees.loading", "amaz_detainees.views",
-                                    "amaz_detainees.citation", "amaz_detainees.fact_citation"])
+                                    "amaz_detainees.citation.dataset", "amaz_detainees.citation.facts"])
 def test_doctests(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import amaz_detainees as ad
-from amaz_detainees.voice import VOICES, loaded_terms, not_names, policy_rows
+from amaz_detainees.checks import VOICES, loaded_terms, not_names, policy_rows
 
 from .conftest import restamp
 from .faults.corpus import FICTITIOUS_NAME
@@ -36,25 +36,21 @@ def test_each_loaded_term_matches_its_own_pattern_and_no_code_uses_one() -> None
     assert [c for c in codes for p in patterns if p.search(c.replace("_", " "))] == []
 
 
-def test_the_shipped_data_passes_both_checks() -> None:
-    report = ad.validate()
-    assert not [p for p in report.problems if p.check in ("neutral-voice", "privacy")]
-
-
 def checks_at(root: Path, table: str, row: int, field: str) -> set[str]:
     return {p.check for p in ad.validate(root).problems if (p.table, p.row, p.field) == (table, row, field)}
 
 
+# Each case validates a copy (about a second): the first quoted and the first bare one are the fast tier.
 @pytest.mark.parametrize(("text", "flagged"), [
     ('Of the 23, 6 the NGO calls "prisoners of war".', False),
-    ("Of the 23, 6 the NGO calls “POWs”.", False),
+    pytest.param("Of the 23, 6 the NGO calls “POWs”.", False, marks=pytest.mark.slow),
     ("Of the 23, 6 are prisoners of war.", True),
-    ("Armenia's 'hostages' count was 9.", False),
-    ("Armenia's hostages numbered 9.", True),
-    ("Handed over at the Hakari / Khakari bridge.", False),
-    ("Handed over near Shushi / Shusha.", False),
-    ("Handed over near Shusha.", True),
-    ("Held in Artsakh.", True),
+    pytest.param("Armenia's 'hostages' count was 9.", False, marks=pytest.mark.slow),
+    pytest.param("Armenia's hostages numbered 9.", True, marks=pytest.mark.slow),
+    pytest.param("Handed over at the Hakari / Khakari bridge.", False, marks=pytest.mark.slow),
+    pytest.param("Handed over near Shushi / Shusha.", False, marks=pytest.mark.slow),
+    pytest.param("Handed over near Shusha.", True, marks=pytest.mark.slow),
+    pytest.param("Held in Artsakh.", True, marks=pytest.mark.slow),
 ])
 def test_loaded_terms_are_allowed_only_in_quotes_in_the_dataset_voice(package_copy: Path, text: str,
                                                                       flagged: bool) -> None:

@@ -6,33 +6,32 @@ True
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._version import __version__
+from .checks import validate
 from .loading import DataValidationError, load, schema, table_schema, tables
 from .report import ValidationReport
-from .validation import validate
 
 __all__ = ["DataValidationError", "FactCitation", "ValidationReport", "__version__", "cite", "cite_fact",
            "content_digest", "load", "schema", "table_schema", "tables", "validate"]
 
 if TYPE_CHECKING:
-    from .citation import cite
-    from .fact_citation import FactCitation, cite_fact
+    from .citation import FactCitation, cite, cite_fact
 
-_LAZY = {"cite": "citation", "cite_fact": "fact_citation", "FactCitation": "fact_citation"}
+_LAZY = {"cite": "citation", "cite_fact": "citation", "FactCitation": "citation"}
 
 
 def content_digest(path: str | Path | None = None) -> str:
     """One sha256 over the descriptor, the schemas and the data files: quote it with the version in a
     paper, so readers can check they have exactly the data used (``sha256sum`` recomputes it)."""
-    from . import integrity
-    from .package_files import open_package
+    from .checks import content_digest as digest_of
+    from .package import open_package
 
-    return integrity.content_digest(open_package(path))
+    return digest_of(open_package(path))
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     """Citation helpers are imported on first use, so ``load`` starts as fast as plain pandas."""
     if name in _LAZY:
         import importlib

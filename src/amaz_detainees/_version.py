@@ -4,6 +4,6 @@ hatch reads the same field when building (pyproject ``[tool.hatch.version]``), a
 copies it into CITATION.cff, so the version is edited in one place only.
 """
 
-from .package_files import shipped
+from .package import shipped
 
 __version__: str = str(shipped().descriptor["version"])

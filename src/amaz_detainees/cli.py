@@ -11,15 +11,13 @@ import json
 import sys
 from collections.abc import Sequence
 
-from . import __version__, integrity
+from . import __version__
+from .checks import content_digest, hash_problems, validate
 from .loading import DataValidationError, load
-from .package_files import PackageError, open_package
-from .validation import validate
+from .package import PackageError, open_package
 
 
 def _validate(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     report = validate(args.path, conformance=args.frictionless)
     unreadable = any(p.check == "descriptor" and p.table == "datapackage.json" and p.row is None
                      and not report.rows for p in report.problems)
@@ -36,9 +34,9 @@ def _validate(args: argparse.Namespace) -> int:
         if not report.provisions.empty:
             print("release provisions against the handovers that carried them out (persons, min-max across sources):")
             for r in report.provisions.itertuples(index=False):
-                verdict = "no figure" if pd.isna(r.agrees) else ("agrees" if r.agrees else "differs")
-                moved = "-" if pd.isna(r.moved_min) else _span(r.moved_min, r.moved_max)
-                print(f"  {r.provision_id}: {r.quantity} promised, {moved} moved by {r.events or 'no linked event'}"
+                verdict = "no figure" if _missing(r.agrees) else ("agrees" if r.agrees else "differs")
+                moved = "-" if _missing(r.moved_min) else _span(r.moved_min, r.moved_max)
+                print(f"  {r.provision_id}: {r.quantity} promised, {moved} moved by {r.events or 'no linked event'!s}"
                       f" {verdict}")
     if unreadable:
         return 2
@@ -52,7 +50,7 @@ def _info(args: argparse.Namespace) -> int:
     frames = {name: load(name, path=args.path) for name in package.names}
     print(f"amaz-detainees {__version__} (data package version {package.descriptor.get('version', '?')})")
     print(f"package: {package.root}")
-    print(f"content digest: {integrity.content_digest(package)} (quote it with the version to name the exact data)")
+    print(f"content digest: {content_digest(package)} (quote it with the version to name the exact data)")
     print("tables:")
     for name, frame in frames.items():
         print(f"  {name:<22} {len(frame):>4} rows  {package.resource(name).get('description', '')[:70]}")
@@ -73,10 +71,16 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _span(low: object, high: object) -> str:
+def _missing(cell: object) -> bool:
+    """``pd.isna`` of one cell (a field of ``itertuples``), whatever the column's dtype."""
     import pandas as pd
 
-    if pd.isna(low):
+    # pandas-stubs types isna() of a scalar for fewer kinds than a cell can be (np.bool_, Period, Interval, object).
+    return bool(pd.isna(cell))  # type: ignore[call-overload]
+
+
+def _span(low: object, high: object) -> str:
+    if _missing(low):
         return "-"
     return f"{low}" if low == high else f"{low}-{high}"
 
@@ -99,8 +103,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _cite(args: argparse.Namespace) -> int:
-    from .citation import cite
-    from .fact_citation import FactNotFound, cite_fact, parse_fact
+    from .citation import FactNotFound, cite, cite_fact, parse_fact
 
     if args.fact:
         try:
@@ -110,8 +113,8 @@ def _cite(args: argparse.Namespace) -> int:
             print(f"amaz-detainees: {exc}", file=sys.stderr)
             return 2
         return 0
-    fmt = args.format or "apa"
-    print(cite("apa" if fmt == "text" else fmt, path=args.path).rstrip("\n"))
+    # argparse's choices: text (apa for the dataset) or one of the citation FORMATS
+    print(cite("apa" if not args.format or args.format == "text" else args.format, path=args.path).rstrip("\n"))
     return 0
 
 
@@ -129,25 +132,40 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _stamp(args: argparse.Namespace) -> int:
-    from .citation import citation_drift, stamp_citation
+    from .maintain import citation_drift, record_shipped_validation, shipped_record_drift, stamp, stamp_citation
 
     package = open_package(args.path)
     if args.check:
-        problems = [str(p) for name in package.names for p in integrity.check(package, name)]
+        problems = [str(p) for name in package.names for p in hash_problems(package, name)]
         problems += [f"CITATION.cff: {key} is {old!r}, the package says {new!r} (run `amaz-detainees stamp`)"
                      for key, (old, new) in citation_drift(package).items()]
+        drift = shipped_record_drift(package)
+        if drift is not None:
+            problems.append(f"the record of the shipped package's passed validation is {drift[0]}, its digest is "
+                            f"{drift[1]} (run `amaz-detainees stamp`)")
         for p in problems:
             print(p)
         return 1 if problems else 0
-    changed = integrity.stamp(package)
+    changed = stamp(package)
     print("datapackage.json updated" if changed else "datapackage.json already up to date")
     if stamp_citation(package):
         print("CITATION.cff updated (version and release date)")
+    package = open_package(args.path)
+    recording = shipped_record_drift(package) is not None
+    failures = record_shipped_validation(package)
+    if recording and not failures:
+        print("the shipped package validates: its digest is recorded, so `load` trusts it as it is")
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    if failures:
+        print("amaz-detainees: the package does not validate, so load will keep validating it in full",
+              file=sys.stderr)
+        return 1
     return 0
 
 
 def _fmt(args: argparse.Namespace) -> int:
-    from .canonical import NotFormattable, plan, write
+    from .maintain import NotFormattable, plan, write
 
     package = open_package(args.path)
     try:
@@ -174,7 +192,7 @@ def _fmt(args: argparse.Namespace) -> int:
 def _codebook(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .codebook import render
+    from .maintain import render
 
     package = open_package(args.path)
     text = render(package)
@@ -194,7 +212,7 @@ def _correct(args: argparse.Namespace) -> int:
     from datetime import date
     from pathlib import Path
 
-    from .corrections import CorrectionError, apply_corrections, read_corrections
+    from .maintain import CorrectionError, apply_corrections, read_corrections
 
     package = open_package(args.path)
     try:
@@ -232,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reconciliation rule for the claims view (default: all)")
     w.add_argument("--format", choices=["text", "csv", "json"], default="text")
     w.set_defaults(run=_show)
-    from .references import FORMATS
+    from .citation import FORMATS
 
     t = sub.add_parser("cite", help="cite the dataset, or with --fact the original sources behind one row")
     t.add_argument("path", nargs="?")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from . import integrity
-from .cells import TableFileError, UnsupportedSchema, parse_table
-from .constraints import check_schema_keys, enum_problems
-from .package_files import Package, open_package, shipped
+from .checks import enum_problems, is_trusted, package_digest, remember
+from .package import Package, open_package, shipped
+from .read import TableFileError, parse_table
 from .report import Problem, ValidationReport
+from .schema import UnsupportedSchema, check_schema_keys
+
+if TYPE_CHECKING:  # pandera is imported on first use of `schema`, not with the package
+    from pandera.pandas import DataFrameSchema
 
 Validate = bool | Literal["auto"]
 
@@ -19,8 +22,8 @@ Validate = bool | Literal["auto"]
 class DataValidationError(ValueError):
     """Raised by ``load`` when the data breaks its rules; ``.report`` holds every problem."""
 
-    def __init__(self, report: Any) -> None:
-        self.report = report
+    def __init__(self, report: ValidationReport) -> None:
+        self.report: ValidationReport = report
         super().__init__(str(report))
 
 
@@ -42,7 +45,7 @@ def table_schema(name: str, path: str | Path | None = None) -> dict[str, Any]:
     return _package(path).table_schema(name)
 
 
-def schema(name: str, path: str | Path | None = None) -> Any:
+def schema(name: str, path: str | Path | None = None) -> DataFrameSchema:
     """The pandera ``DataFrameSchema`` derived from the Table Schema of ``name``.
 
     It describes frames as ``load`` returns them, so ``schema(name).validate(load(name))`` passes.
@@ -55,21 +58,26 @@ def schema(name: str, path: str | Path | None = None) -> Any:
 def load(name: str, *, path: str | Path | None = None, validate: Validate = "auto") -> pd.DataFrame:
     """Load one table as a typed DataFrame (nullable integers, dates, enums as categoricals).
 
-    ``validate="auto"`` trusts a file that is byte-identical to its recorded sha256 (the shipped files
-    are validated in CI) and fully validates the package otherwise; ``True`` always validates;
-    ``False`` only parses (a cell that does not parse still raises). Raises ``DataValidationError``.
+    ``validate="auto"`` skips validation only for a package whose content digest has passed full
+    validation before: the shipped package (validated in CI and recorded at release), or a package
+    this machine has already validated in full (recorded in the user cache, never in the package).
+    Any other package, an edited and restamped one included, is validated in full first. ``True``
+    always validates; ``False`` only parses (a cell that does not parse still raises). Raises
+    ``DataValidationError``.
 
     >>> counts = load("counts")
     >>> str(counts["value"].dtype)
     'Int64'
     """
     package = _package(path)
-    if validate is True or (validate == "auto" and not integrity.matches(package, name)):
-        from .validation import validate as validate_package
+    digest = package_digest(package) if validate == "auto" else None
+    if validate is True or (validate == "auto" and not is_trusted(digest)):
+        from .checks import validate as validate_package
 
         report = validate_package(package.root, conformance=False)
         if not report.ok:
             raise DataValidationError(report)
+        remember(digest)
     spec = package.table_schema(name)
     try:
         check_schema_keys(spec, name)

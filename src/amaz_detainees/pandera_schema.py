@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from .cells import UnsupportedSchema, dtype_for
-from .constraints import check_schema_keys, primary_key
+from .read import dtype_for
+from .schema import UnsupportedSchema, check_schema_keys, primary_key
 
 
 def _pattern_check(pattern: str) -> pa.Check:

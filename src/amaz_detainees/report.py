@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, SupportsInt, cast
 
 import pandas as pd
 
 ERROR_COLUMNS = ["table", "row", "field", "check", "message"]
+
+
+def row_number(label: Hashable) -> int:
+    """A checked frame's index label as the CSV row number it is: the frames are indexed by row number, but
+    pandas types every label as ``Hashable``."""
+    return int(cast(SupportsInt, label))
 
 
 @dataclass(frozen=True)

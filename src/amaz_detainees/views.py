@@ -14,8 +14,8 @@ from typing import Literal
 
 import pandas as pd
 
+from .checks import carried_out_claims, persons_moved
 from .loading import load
-from .relations import carried_out_claims, persons_moved
 
 PathLike = str | Path | None
 Rule = Literal["all", "min", "max", "by_side", "latest"]
@@ -37,6 +37,15 @@ RECONCILIATION_RULES: dict[str, str] = {
     "latest": "per quantity, the claim(s) with the latest as-of date (the end of its range, or its start when "
               "open-ended; a figure with no as-of date counts at its source's latest publication date). Ties are "
               "all kept.",
+}
+# The tables each view reads: a view is available (in Python and in the SQL exports) when all of them are.
+VIEW_TABLES: dict[str, tuple[str, ...]] = {
+    "releases": ("events", "counts", "event_sources", "event_actors", "return_items", "actors", "places", "sources",
+                 "implementations", "provisions"),
+    "agreements": ("agreements", "agreement_parties", "agreement_sources", "provisions", "implementations", "events",
+                   "actors", "sources"),
+    "held-over-time": ("counts", "sources", "actors"),
+    "claims": ("counts", "sources", "actors"),
 }
 _SOURCE_GROUP = {"intergovernmental": "third_party", "ngo": "ngo", "academic": "academic"}
 
@@ -67,7 +76,7 @@ def claims(path: PathLike = None, *, tables: dict[str, pd.DataFrame] | None = No
     >>> bool((c["low"] <= c["high"]).all())
     True
     """
-    t = tables if tables is not None else _load(path, "counts", "sources", "actors")
+    t = tables if tables is not None else _load(path, *VIEW_TABLES["claims"])
     counts, sources, actors = t["counts"], t["sources"], t["actors"]
     src = sources.set_index("source_id")
     src_group = _source_group(sources).set_axis(sources["source_id"])
@@ -139,7 +148,8 @@ def _items_in_return(items: pd.DataFrame, counts: pd.DataFrame, who: pd.Series) 
                 high = size["value_high"].fillna(size["value"]).max()
                 detail.append(f"{low:,}" if low == high else f"{low:,}-{high:,}")
                 detail[-1] += f" {size['unit'].iloc[0]}"
-            links = sorted({f"{str(r.link_claim).replace('_', ' ')} per {who[r.item_id]}" for r in group.itertuples()})
+            links = sorted({f"{str(claim).replace('_', ' ')} per {who[item_id]}"
+                            for claim, item_id in zip(group["link_claim"], group["item_id"], strict=True)})
             detail.append(", ".join(links))
             parts.append(f"{item} ({'; '.join(detail)})")
         texts[str(event_id)] = "; ".join(parts)
@@ -157,8 +167,7 @@ def releases(path: PathLike = None) -> pd.DataFrame:
     >>> int(r.loc["ev-2023-12-13-handover", "to_armenia_max"])
     32
     """
-    t = _load(path, "events", "counts", "event_sources", "event_actors", "return_items", "actors", "places", "sources",
-              "implementations", "provisions")
+    t = _load(path, *VIEW_TABLES["releases"])
     events = t["events"][t["events"]["event_type"].isin(RELEASE_TYPES)].copy()
     c = claims(tables=t)
     moved = persons_moved(t["counts"])
@@ -214,8 +223,7 @@ def agreements(path: PathLike = None) -> pd.DataFrame:
     >>> a.loc["prov-2023-12-07-02-aze-release-32", "implemented_by"]
     'ev-2023-12-13-handover'
     """
-    t = _load(path, "agreements", "agreement_parties", "agreement_sources", "provisions", "implementations",
-              "events", "actors", "sources")
+    t = _load(path, *VIEW_TABLES["agreements"])
     deals, provisions, impl = t["agreements"], t["provisions"], t["implementations"]
     name = t["actors"].set_index("actor_id")["name"]
     src = t["sources"].set_index("source_id")
@@ -255,7 +263,7 @@ def agreements(path: PathLike = None) -> pd.DataFrame:
         "implemented_by": pid.map(by_provision.agg(lambda s: " ".join(sorted(set(s))))).astype("string"),
         "implementation_dates": pid.map(by_provision.agg(
             lambda s: " ".join(sorted({f"{event_date[e]:%Y-%m-%d}" for e in s if not pd.isna(event_date.get(e))}))
-        )).replace("", pd.NA).astype("string"),
+        )).replace({"": pd.NA}).astype("string"),
         "status_claims": pid.map(claim_text.groupby(impl["provision_id"], observed=True).agg(_join)).astype("string"),
         "mediators": aid.map(helpers.groupby(third["agreement_id"], observed=True).agg(_join)).astype("string"),
         "n_sources": aid.map(deal_sources.groupby("agreement_id", observed=True).size()).fillna(0).astype("Int64"),
@@ -287,3 +295,8 @@ VIEWS: dict[str, Callable[..., pd.DataFrame]] = {
     "held-over-time": held_over_time,
     "claims": reconcile,
 }
+
+
+def view_tables(name: str) -> tuple[str, ...]:
+    """The tables the view ``name`` (a key of ``VIEWS``) reads."""
+    return VIEW_TABLES[name]

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from amaz_detainees.schema import primary_key
+
 Where = tuple[str, int | None, str | None, str]
 
 
@@ -31,8 +33,7 @@ def write_rows(root: Path, table: str, rows: list[list[str]]) -> None:
 
 def _key_fields(root: Path, table: str) -> list[str]:
     schema = json.loads((root / "schemas" / f"{table}.schema.json").read_text(encoding="utf-8"))
-    key = schema["primaryKey"]
-    return [key] if isinstance(key, str) else key
+    return primary_key(schema)
 
 
 def row_of(root: Path, table: str, key: str) -> int:

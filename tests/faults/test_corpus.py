@@ -27,6 +27,13 @@ KINDS = {"type", "required", "enum", "range", "pattern", "length", "key", "refer
          "hash", "descriptor", "schema", "encoding", "csv-shape", "neutral-voice", "privacy"}
 
 
+# Each fault takes a validation (about a second): the fast tier plants six (a cell type, a reference, a rule, a hash,
+# the CSV shape, the descriptor), the slow tier all the others.
+FAST = {"integer with a letter", "count from an unknown source", "high bound below the value", "tampered file",
+        "stray quote", "unreadable descriptor"}
+assert not FAST - {f.name for f in FAULTS}, FAST - {f.name for f in FAULTS}
+
+
 def run_validate(root: Path, *options: str) -> tuple[int, list[dict], str]:
     """The CLI in this process: its exit code, its JSON errors and anything it printed to stderr."""
     out, err = io.StringIO(), io.StringIO()
@@ -42,7 +49,8 @@ def plant(fault: Fault, root: Path) -> tuple[str, int | None, str | None, str]:
     return expected
 
 
-@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+@pytest.mark.parametrize("fault", [pytest.param(f, id=f.name, marks=[] if f.name in FAST else [pytest.mark.slow])
+                                   for f in FAULTS])
 def test_fault_is_caught_and_named(tmp_path: Path, fault: Fault) -> None:
     FAULT_CORPUS_RESULTS[fault.name] = False
     root = copy_package(tmp_path / "pkg")
@@ -70,6 +78,7 @@ def test_the_corpus_spans_every_table_and_kind_of_rule() -> None:
 CELL_KINDS = {"type", "required", "enum", "range", "pattern", "reference", "neutral-voice", "privacy"}
 
 
+@pytest.mark.slow  # the Frictionless pass
 def test_faults_planted_together_are_all_reported(tmp_path: Path) -> None:
     """Problems do not hide each other: one package with every cell-level fault reports each of them,
     and Frictionless's own findings merge in without repeats."""
@@ -87,8 +96,10 @@ def test_faults_planted_together_are_all_reported(tmp_path: Path) -> None:
     assert len(found) == len(set(found)), "a problem is reported twice"
 
 
-@pytest.mark.parametrize(("name", "code"), [("negative count", 1), ("unreadable descriptor", 2),
-                                            ("tampered file", 1), ("stray quote", 1)])
+@pytest.mark.parametrize(("name", "code"), [pytest.param("negative count", 1, marks=pytest.mark.slow),
+                                            ("unreadable descriptor", 2),
+                                            pytest.param("tampered file", 1, marks=pytest.mark.slow),
+                                            pytest.param("stray quote", 1, marks=pytest.mark.slow)])
 def test_the_command_exits_cleanly_in_a_fresh_process(tmp_path: Path, name: str, code: int) -> None:
     fault = next(f for f in FAULTS if f.name == name)
     root = copy_package(tmp_path / "pkg")
@@ -102,6 +113,7 @@ def test_the_command_exits_cleanly_in_a_fresh_process(tmp_path: Path, name: str,
         {k: e[k] for k in ("table", "row", "field", "check")} for e in errors]
 
 
+@pytest.mark.slow  # load's refusal after validating is in the fast tier as test_loading's hash case
 def test_load_refuses_a_planted_fault_naming_it(tmp_path: Path) -> None:
     import amaz_detainees as ad
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from .metadata import derived_fields
 from .source import ExportError, ExportSource, read_source
 from .staging import staged
 
@@ -46,4 +47,4 @@ def export(fmt: str, out: str | Path, path: str | Path | None = None) -> list[Pa
     return [staging.final(p) for p in written]
 
 
-__all__ = ["FORMATS", "ExportError", "export"]
+__all__ = ["FORMATS", "ExportError", "derived_fields", "export"]

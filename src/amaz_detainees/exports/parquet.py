@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from ..package import DESCRIPTOR, json_copy, write_json
 from .arrow_types import to_arrow
 from .source import ExportSource
 
@@ -15,7 +15,7 @@ from .source import ExportSource
 def write(source: ExportSource, out: Path) -> list[Path]:
     (out / "data").mkdir(parents=True, exist_ok=True)
     (out / "schemas").mkdir(parents=True, exist_ok=True)
-    descriptor = json.loads(json.dumps(source.package.descriptor))
+    descriptor = json_copy(source.package.descriptor)
     written: list[Path] = []
     for resource in descriptor["resources"]:
         name = resource["name"]
@@ -27,6 +27,6 @@ def write(source: ExportSource, out: Path) -> list[Path]:
             resource.pop(key, None)
         resource.update(path=f"data/{name}.parquet", format="parquet", mediatype="application/vnd.apache.parquet")
         written += [target, out / resource["schema"]]
-    descriptor_path = out / "datapackage.json"
-    descriptor_path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    descriptor_path = out / DESCRIPTOR
+    write_json(descriptor_path, descriptor)
     return [descriptor_path, *written]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
 
 from ..loading import DataValidationError, load
-from ..package_files import Package, open_package
+from ..package import Package, open_package
 
 
 class ExportError(Exception):
@@ -17,11 +18,23 @@ class ExportError(Exception):
 
 
 @dataclass(frozen=True)
+class DerivedView:
+    """A derived view (``amaz_detainees.views``) as computed for the export: the same code as in Python,
+    so the databases' copy cannot drift from it. ``name`` is the view's name in SQL."""
+
+    name: str
+    description: str
+    frame: pd.DataFrame
+    fields: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class ExportSource:
-    """A package that passed validation, with every table loaded as ``load`` types it."""
+    """A package that passed validation, with every table loaded as ``load`` types it, and its derived views."""
 
     package: Package
     frames: dict[str, pd.DataFrame]
+    views: list[DerivedView] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -36,16 +49,37 @@ class ExportSource:
 
 def read_source(path: str | Path | None) -> ExportSource:
     """Validate the package (raising ``DataValidationError`` with every problem) and load its tables."""
-    from ..validation import validate
+    from ..checks import validate
 
     package = open_package(path)
     report = validate(package.root, conformance=False)
     if not report.ok:
         raise DataValidationError(report)
-    return ExportSource(package, {name: load(name, path=package.root, validate=False) for name in package.names})
+    frames = {name: load(name, path=package.root, validate=False) for name in package.names}
+    return ExportSource(package, frames, derived_views(package))
 
 
-def require(module: str) -> Any:
+def derived_views(package: Package) -> list[DerivedView]:
+    """Every view in ``amaz_detainees.views.VIEWS`` whose tables the package has, computed from it.
+
+    Its SQL name is the view's name with ``_`` for ``-``, and ``_view`` added where a table has that name.
+    """
+    from ..views import VIEWS, view_tables
+    from .metadata import derived_fields
+
+    out = []
+    for name, function in VIEWS.items():
+        if not set(view_tables(name)) <= set(package.names):
+            continue
+        sql_name = name.replace("-", "_")
+        sql_name += "_view" if sql_name in package.names else ""
+        frame = function(path=package.root)
+        description = " ".join((function.__doc__ or "").split("\n\n")[0].split())
+        out.append(DerivedView(sql_name, description, frame, derived_fields(frame)))
+    return out
+
+
+def require(module: str) -> ModuleType:
     """Import a writer library from the ``export`` extra, or say how to install it."""
     import importlib
 

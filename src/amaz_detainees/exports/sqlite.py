@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .source import ExportError, ExportSource
-from .sql import add_metadata_and_views, create_table, quote
+from .sql import add_metadata, create_package_table, create_table, quote
 
 
 def python_rows(frame: pd.DataFrame, fields: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
@@ -29,18 +29,23 @@ def python_rows(frame: pd.DataFrame, fields: list[dict[str, Any]]) -> Iterator[t
     return zip(*columns, strict=True) if columns else iter(())
 
 
+def _insert(con: sqlite3.Connection, table: str, frame: pd.DataFrame, fields: list[dict[str, Any]]) -> None:
+    marks = ", ".join("?" for _ in fields)
+    con.executemany(f"INSERT INTO {quote(table)} VALUES ({marks})", python_rows(frame, fields))
+
+
 def write(source: ExportSource, out: Path) -> list[Path]:
     target = out / f"{source.name}.sqlite"
     con = sqlite3.connect(target)
     try:
         with con:
             for name in source.package.names:
-                fields = source.fields(name)
-                con.execute(create_table(source, name, "sqlite"))
-                marks = ", ".join("?" for _ in fields)
-                con.executemany(f"INSERT INTO {quote(name)} VALUES ({marks})",
-                                python_rows(source.frames[name], fields))
-            add_metadata_and_views(con, source, "sqlite")
+                con.execute(create_package_table(source, name, "sqlite"))
+                _insert(con, name, source.frames[name], source.fields(name))
+            for view in source.views:
+                con.execute(create_table(view.name, view.fields, "sqlite"))
+                _insert(con, view.name, view.frame, view.fields)
+            add_metadata(con, source, "sqlite")
         broken = con.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             raise ExportError(f"foreign keys do not hold in the SQLite export: {broken[:5]}")

@@ -30,10 +30,11 @@ def _refuse(bad: pd.Series, values: pd.Series, table: str, field: str, why: str)
         raise ExportError(f"{table} row {position + 2} field {field}: {values.iloc[position]} is {why}")
 
 
-def stata_frame(frame: pd.DataFrame, fields: list[dict[str, Any]], table: str) -> tuple[pd.DataFrame, dict]:
+def stata_frame(frame: pd.DataFrame, fields: list[dict[str, Any]],
+                table: str) -> tuple[pd.DataFrame, dict[str, dict[float, str]]]:
     """The frame as Stata can hold it, and the value labels for its boolean columns."""
     out: dict[str, pd.Series] = {}
-    value_labels: dict[str, dict[int, str]] = {}
+    value_labels: dict[str, dict[float, str]] = {}
     for f in fields:
         name, kind = f["name"], f.get("type", "string")
         if len(name) > 32:
@@ -64,10 +65,10 @@ def write(source: ExportSource, out: Path) -> list[Path]:
     for name in source.package.names:
         fields = source.fields(name)
         frame, value_labels = stata_frame(source.frames[name], fields, name)
-        dates = {f["name"]: "td" for f in fields if f.get("type") == "date"}
         long_text = [c for c in frame.columns if frame[c].dtype == object and frame[c].str.len().max() > STRL_FROM]
         target = out / f"{name}.dta"
-        frame.to_stata(target, write_index=False, version=118, convert_dates=dates, convert_strl=long_text,
+        frame.to_stata(target, write_index=False, version=118, convert_strl=long_text,
+                       convert_dates={f["name"]: "td" for f in fields if f.get("type") == "date"},
                        data_label=source.package.resource(name).get("description", "")[:80],
                        variable_labels={f["name"]: str(f.get("title", f["name"]))[:80] for f in fields},
                        value_labels=value_labels or None)

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .metadata import field_facts, package_facts
 from .source import ExportError, ExportSource, require
+
+if TYPE_CHECKING:  # openpyxl is optional (the export extra) and imported only when writing
+    from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@")
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -42,7 +46,7 @@ def _cell_value(value: Any, kind: str, where: str) -> Any:
     return text
 
 
-def _sheet(workbook: Any, title: str, header: list[str], rows: list[list[Any]], kinds: list[str]) -> None:
+def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]], kinds: list[str]) -> None:
     sheet = workbook.create_sheet(title=title)
     sheet.append(header)
     for row in rows:
@@ -60,8 +64,10 @@ def _sheet(workbook: Any, title: str, header: list[str], rows: list[list[Any]], 
 
 def write(source: ExportSource, out: Path) -> list[Path]:
     openpyxl = require("openpyxl")
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
+    workbook: Workbook = openpyxl.Workbook()
+    default_sheet = workbook.active  # a new workbook's one empty sheet
+    if default_sheet is not None:
+        workbook.remove(default_sheet)
     for name in source.package.names:
         if len(name) > 31 or name in (CODEBOOK_SHEET, ABOUT_SHEET):
             raise ExportError(f"table {name!r} cannot be an Excel sheet name (at most 31 characters, not reserved)")
@@ -73,21 +79,11 @@ def write(source: ExportSource, out: Path) -> list[Path]:
             rows.append([_cell_value(v, k, f"{name} row {number} field {f['name']}")
                          for v, k, f in zip(record, kinds, fields, strict=True)])
         _sheet(workbook, name, [f["name"] for f in fields], rows, kinds)
-    codebook = []
-    for name in source.package.names:
-        for f in source.fields(name):
-            c = f.get("constraints", {})
-            codes = "; ".join(f"{cat['value']}: {cat.get('label', '')}" for cat in f.get("categories", []))
-            codebook.append([name, f["name"], f.get("type", "string"), f.get("title"), f.get("description"),
-                             f.get("unit"), bool(c.get("required", False)), codes or None, f.get("example")])
+    codebook = [[f.table, f.name, f.type, f.title, f.description, f.unit, f.required,
+                 "; ".join(f"{value}: {label or ''}" for value, label in f.codes) or None, f.example]
+                for f in field_facts(source) if f.table in source.frames]
     _sheet(workbook, CODEBOOK_SHEET, CODEBOOK_COLUMNS, codebook, ["string"] * len(CODEBOOK_COLUMNS))
-    from ..citation import cite
-
-    d = source.package.descriptor
-    about = [["name", d.get("name")], ["title", d.get("title")], ["version", d.get("version")],
-             ["description", d.get("description")], ["citation", cite(path=source.package.root)],
-             ["licence", ", ".join(x.get("name", "") for x in d.get("licenses", []))]]
-    _sheet(workbook, ABOUT_SHEET, ["key", "value"], [[k, None if v is None else str(v)] for k, v in about],
+    _sheet(workbook, ABOUT_SHEET, ["key", "value"], [list(fact) for fact in package_facts(source)],
            ["string", "string"])
     target = out / f"{source.name}.xlsx"
     workbook.save(target)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .package_files import DESCRIPTOR
-from .report import Problem
+from ..package import DESCRIPTOR
+from ..report import Problem
 
 
 def frictionless_problems(root: Path) -> list[Problem]:

@@ -8,14 +8,15 @@ already reported. The rules are listed, with their reasons, in CODEBOOK.md.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cells import true_where
-from .report import Problem
+from ..read import true_where
+from ..report import Problem, row_number
 
 Tables = dict[str, pd.DataFrame]
 Suspect = set[tuple[str, int, str]]
@@ -133,17 +134,17 @@ def date_triple_errors(start: pd.Series, end: pd.Series, precision: pd.Series) -
     year_bad = ~settled & is_["year"] & ~year_ok
     errors: list[tuple[int, str]] = []
     for i in np.flatnonzero(reversed_):
-        errors.append((int(index[i]), f"start {start.iloc[i]:%Y-%m-%d} is after end {end.iloc[i]:%Y-%m-%d}"))
+        errors.append((int(index[int(i)]), f"start {start.iloc[i]:%Y-%m-%d} is after end {end.iloc[i]:%Y-%m-%d}"))
     for i in np.flatnonzero(wrong_ends):
         p = str(precision.iloc[i])
-        errors.append((int(index[i]), f"precision {p!r} needs {ENDS_WORDS[NEEDED_ENDS[p]]}"))
+        errors.append((int(index[int(i)]), f"precision {p!r} needs {ENDS_WORDS[NEEDED_ENDS[p]]}"))
     fixed = ((day_bad, "precision 'day' needs start == end"),
              (about_bad, "precision 'about' needs start == end (the day the source hedges around)"),
              (range_bad, "precision 'range' needs start before end (use 'day')"),
              (month_bad, "precision 'month' needs the first and last day of one month"),
              (year_bad, "precision 'year' needs 1 January to 31 December of one year"))
     for mask, message in fixed:
-        errors += [(int(index[i]), message) for i in np.flatnonzero(mask)]
+        errors += [(int(index[int(i)]), message) for i in np.flatnonzero(mask)]
     return sorted(errors)
 
 
@@ -152,7 +153,7 @@ def count_bounds(tables: Tables, suspect: Suspect) -> list[Problem]:
     counts = usable(tables, "counts", ("value_low", "value", "value_high", "qualifier"), suspect)
     low, value, high, qual = counts["value_low"], counts["value"], counts["value_high"], counts["qualifier"]
     judged = value.notna() & qual.notna()
-    tests = [
+    tests: list[tuple[str, pd.Series, Callable[[int], str]]] = [
         ("value_low", judged & low.notna() & (low > value), lambda r: f"value_low {low[r]} is above value {value[r]}"),
         ("value_high", judged & high.notna() & (high < value),
          lambda r: f"value_high {high[r]} is below value {value[r]}"),
@@ -205,7 +206,7 @@ def as_of_not_after_publication(tables: Tables, suspect: Suspect) -> list[Proble
     latest = pd.Series(published[positions], index=counts.index)  # position -1: no such source, NaT
     late = counts["as_of_start"].notna() & latest.notna() & (counts["as_of_start"] > latest)
     return [Problem("counts", row, "as_of_start", "as-of-after-publication",
-                    f"as-of {counts.at[row, 'as_of_start']:%Y-%m-%d} is after the source's latest publication "
+                    f"as-of {counts['as_of_start'][row]:%Y-%m-%d} is after the source's latest publication "
                     f"date {latest[row]:%Y-%m-%d}") for row in _flag(late, counts.index)]
 
 
@@ -228,19 +229,20 @@ def agreements_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:
     problems = []
     for row, a in agreements.iterrows():
         if a["agreement_id"] not in provided:
-            problems.append(Problem("agreements", int(row), "agreement_id", "no-provisions",
+            problems.append(Problem("agreements", row_number(row), "agreement_id", "no-provisions",
                                     f"agreement {a['agreement_id']!r} has no provisions"))
         if pd.isna(a["event_id"]) or a["event_id"] not in by_id.index:
             continue
         e = by_id.loc[a["event_id"]]
         if (_before(a["agreement_date_start"], e["date_start"]) or _before(e["date_end"], a["agreement_date_end"])):
-            problems.append(Problem("agreements", int(row), "agreement_date_start", "agreement-date",
+            problems.append(Problem("agreements", row_number(row), "agreement_date_start", "agreement-date",
                                     f"agreement dates are outside the dates of event {a['event_id']!r}"))
     return problems
 
 
-def _before(first: object, second: object) -> bool:
-    """``first < second`` where both dates are known; an unknown end never conflicts."""
+def _before(first: Any, second: Any) -> bool:
+    """``first < second`` where both dates are known (cells of a date column: a Timestamp, or NaT or None when
+    unknown); an unknown end never conflicts."""
     return not pd.isna(first) and not pd.isna(second) and bool(first < second)
 
 
@@ -258,7 +260,7 @@ def implementations_consistent(tables: Tables, suspect: Suspect) -> list[Problem
     agreement_of = provisions.drop_duplicates("provision_id").set_index("provision_id")["agreement_id"]
     problems = []
     for row, claim in impl.iterrows():
-        row, event_id = int(row), claim["event_id"]
+        row, event_id = row_number(row), claim["event_id"]
         if claim["status"] in CARRIED_OUT and pd.isna(event_id):
             problems.append(Problem("implementations", row, "event_id", "implementation",
                                     f"a {claim['status']!r} claim must name the event that carried it out"))
@@ -275,11 +277,11 @@ def implementations_consistent(tables: Tables, suspect: Suspect) -> list[Problem
     count_value = keyed(tables["counts"], "count_id", provisions["count_id"])["value"]
     for row, p in provisions.iterrows():
         if pd.isna(p["quantity"]) != pd.isna(p["count_id"]):
-            problems.append(Problem("provisions", int(row), "count_id", "quantity",
+            problems.append(Problem("provisions", row_number(row), "count_id", "quantity",
                                     "quantity and count_id are filled together or not at all"))
         elif (p["count_id"] in count_value.index and not pd.isna(count_value[p["count_id"]])
               and count_value[p["count_id"]] != p["quantity"]):
-            problems.append(Problem("provisions", int(row), "quantity", "quantity",
+            problems.append(Problem("provisions", row_number(row), "quantity", "quantity",
                                     f"quantity {p['quantity']} differs from count {p['count_id']!r} "
                                     f"({count_value[p['count_id']]})"))
     return problems
@@ -299,10 +301,10 @@ def sources_without_url(tables: Tables, suspect: Suspect) -> list[Problem]:
     problems = []
     for row, s in sources[sources["url"].isna()].iterrows():
         if s["check_status"] in SEEN_AT_URL:
-            problems.append(Problem("sources", int(row), "check_status", "no-url",
+            problems.append(Problem("sources", row_number(row), "check_status", "no-url",
                                     f"a source without url cannot be {s['check_status']!r}"))
         if pd.isna(s["note"]):
-            problems.append(Problem("sources", int(row), "note", "no-url",
+            problems.append(Problem("sources", row_number(row), "note", "no-url",
                                     "a source without url needs a note saying why"))
     return problems
 
@@ -317,7 +319,7 @@ def checks_agree_with_status(tables: Tables, suspect: Suspect) -> list[Problem]:
     for row, s in sources[is_in(sources["source_id"], latest.index.to_series())].iterrows():
         found = latest[s["source_id"]] != "not_found"
         if found == (s["check_status"] in ("not_found", "not_checked")):
-            problems.append(Problem("sources", int(row), "check_status", "source-check",
+            problems.append(Problem("sources", row_number(row), "check_status", "source-check",
                                     f"the latest re-read ({latest[s['source_id']]}) does not agree with "
                                     f"check_status {s['check_status']!r}"))
     return problems
@@ -341,11 +343,11 @@ def return_items_consistent(tables: Tables, suspect: Suspect) -> list[Problem]:
     for row, item in items.iterrows():
         kind = event_type.get(item["event_id"])
         if kind is not None and not pd.isna(kind) and kind not in ("release", "exchange"):
-            problems.append(Problem("return_items", int(row), "event_id", "return-item",
+            problems.append(Problem("return_items", row_number(row), "event_id", "return-item",
                                     f"event {item['event_id']!r} is a {kind!r}, not a release or exchange"))
         sizing_source = count_source.get(item["count_id"]) if not pd.isna(item["count_id"]) else None
         if sizing_source is not None and not pd.isna(sizing_source) and sizing_source != item["source_id"]:
-            problems.append(Problem("return_items", int(row), "count_id", "return-item",
+            problems.append(Problem("return_items", row_number(row), "count_id", "return-item",
                                     "the sizing count comes from another source"))
     return problems
 

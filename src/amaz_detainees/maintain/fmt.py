@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import integrity
-from .cells import UnsupportedSchema
-from .constraints import check_schema_keys
-from .csv_text import BOM, TableFileError, exact_rows
-from .package_files import DESCRIPTOR, Package, PackageError
-from .report import Problem
+from ..package import DESCRIPTOR, Package, PackageError, json_bytes
+from ..read import BOM, TableFileError, exact_rows
+from ..report import Problem
+from ..schema import UnsupportedSchema, check_schema_keys, primary_key
+from .stamping import stamped_descriptor
 
 NUMERIC = {"integer", "number", "year"}
 
@@ -48,11 +46,6 @@ class Rewrite:
     path: Path
     data: bytes
     reasons: tuple[str, ...]
-
-
-def canonical_json(document: Any) -> bytes:
-    """Two-space indentation, key order kept, non-ASCII kept as UTF-8, one final newline."""
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def canonical_table(package: Package, name: str, data: bytes) -> bytes:
@@ -80,11 +73,10 @@ def canonical_table(package: Package, name: str, data: bytes) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def row_order(schema: dict[str, Any]) -> Callable[[list[str]], tuple]:
+def row_order(schema: dict[str, Any]) -> Callable[[list[str]], tuple[tuple[int, float, str] | str, ...]]:
     """Sort key for rows in schema column order: the primary key, numeric fields as numbers, text by
     code point (as ``LC_ALL=C sort``). Without a primary key the file's order is kept."""
-    key = schema.get("primaryKey") or []
-    key = [key] if isinstance(key, str) else key
+    key = primary_key(schema)
     fields = [f["name"] for f in schema["fields"]]
     positions = [(fields.index(k), schema["fields"][fields.index(k)].get("type") in NUMERIC) for k in key]
 
@@ -94,7 +86,7 @@ def row_order(schema: dict[str, Any]) -> Callable[[list[str]], tuple]:
         except ValueError:
             return (1, 0.0, text)
 
-    def order(record: list[str]) -> tuple:
+    def order(record: list[str]) -> tuple[tuple[int, float, str] | str, ...]:
         return tuple(as_number(record[i]) if numeric else record[i] for i, numeric in positions)
 
     return order
@@ -142,16 +134,13 @@ def plan(package: Package) -> list[Rewrite]:
         if canonical[name] != data:
             rewrites.append(Rewrite(path, canonical[name], _reasons(data, canonical[name])))
         schema_path = package.schema_path(name)
-        schema_text = canonical_json(package.table_schema(name))
+        schema_text = json_bytes(package.table_schema(name))
         if schema_path.read_bytes() != schema_text:
             rewrites.append(Rewrite(schema_path, schema_text, ("JSON layout",)))
     if problems:
         raise NotFormattable(problems)
-    descriptor = json.loads(json.dumps(package.descriptor))
-    for resource in descriptor["resources"]:
-        resource["bytes"], resource["hash"] = integrity.digest(canonical[resource["name"]])
     descriptor_path = package.root / DESCRIPTOR
-    descriptor_text = canonical_json(descriptor)
+    descriptor_text = json_bytes(stamped_descriptor(package, canonical))
     if descriptor_path.read_bytes() != descriptor_text:
         rewrites.append(Rewrite(descriptor_path, descriptor_text, ("bytes/hash or JSON layout",)))
     return rewrites

@@ -15,105 +15,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cells import ParsedTable, UnsupportedSchema, true_where
-from .report import Problem
-
-KNOWN_FIELD_KEYS = {"name", "type", "format", "title", "description", "constraints", "categories",
-                    "example", "trueValues", "falseValues", "bareNumber", "unit", "voice"}
-KNOWN_SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "description", "title"}
-KNOWN_CONSTRAINTS = {"required", "unique", "enum", "minimum", "maximum", "pattern", "minLength", "maxLength"}
-
-
-def check_schema_keys(table_schema: dict[str, Any], name: str | None = None) -> None:
-    """Raise ``UnsupportedSchema`` for any property or constraint this package would silently ignore,
-    or whose value has the wrong shape (so a hand-edited schema is reported, never a crash)."""
-    if not isinstance(table_schema, dict):
-        raise UnsupportedSchema(f"schema {name!r}: must be a JSON object")
-    unknown = set(table_schema) - KNOWN_SCHEMA_KEYS
-    if unknown:
-        raise UnsupportedSchema(f"schema {name!r}: unsupported properties {sorted(unknown)}")
-    fields = table_schema.get("fields")
-    if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) for f in fields):
-        raise UnsupportedSchema(f"schema {name!r}: 'fields' must be a non-empty list of objects")
-    for spec in fields:
-        field = spec.get("name")
-        if not isinstance(field, str) or not field:
-            raise UnsupportedSchema(f"schema {name!r}: every field needs a 'name' (text)")
-        unknown = set(spec) - KNOWN_FIELD_KEYS
-        if unknown:
-            raise UnsupportedSchema(f"field {field!r}: unsupported properties {sorted(unknown)}", field)
-        _check_field_shape(spec, field)
-    names = [f["name"] for f in fields]
-    if len(set(names)) != len(names):
-        raise UnsupportedSchema(f"schema {name!r}: a field name is used twice")
-    _check_keys_shape(table_schema, names, name)
-
-
-def _fail(field: str, message: str) -> None:
-    raise UnsupportedSchema(f"field {field!r}: {message}", field)
-
-
-def _texts(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def _check_field_shape(spec: dict[str, Any], field: str) -> None:
-    for key in ("type", "format", "title", "description", "voice"):
-        if key in spec and not isinstance(spec[key], str):
-            _fail(field, f"{key!r} must be text")
-    for key in ("trueValues", "falseValues"):
-        if key in spec and not _texts(spec[key]):
-            _fail(field, f"{key!r} must be a list of text")
-    if "categories" in spec and not isinstance(spec["categories"], list):
-        _fail(field, "'categories' must be a list")
-    constraints = spec.get("constraints", {})
-    if not isinstance(constraints, dict):
-        _fail(field, "'constraints' must be an object")
-    for key in set(constraints) - KNOWN_CONSTRAINTS:
-        _fail(field, f"constraint {key!r} is not supported")
-    for key in ("required", "unique"):
-        if key in constraints and not isinstance(constraints[key], bool):
-            _fail(field, f"constraint {key!r} must be true or false")
-    enum = constraints.get("enum")
-    if "enum" in constraints and (not isinstance(enum, list) or not all(
-            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in enum)):
-        _fail(field, "constraint 'enum' must be a list of values of the field's type")
-    for key in ("minLength", "maxLength"):
-        if key in constraints and (not isinstance(constraints[key], int) or isinstance(constraints[key], bool)):
-            _fail(field, f"constraint {key!r} must be an integer")
-    if "pattern" in constraints and not isinstance(constraints["pattern"], str):
-        _fail(field, "constraint 'pattern' must be text")
-
-
-def _as_list(value: Any) -> list[str] | None:
-    if isinstance(value, str):
-        return [value]
-    return value if _texts(value) and value else None
-
-
-def _check_keys_shape(table_schema: dict[str, Any], names: list[str], name: str | None) -> None:
-    if "primaryKey" in table_schema:
-        key = _as_list(table_schema["primaryKey"])
-        if key is None or not set(key) <= set(names):
-            raise UnsupportedSchema(f"schema {name!r}: 'primaryKey' must name fields of the table")
-    if "missingValues" in table_schema and not _texts(table_schema["missingValues"]):
-        raise UnsupportedSchema(f"schema {name!r}: 'missingValues' must be a list of text")
-    foreign_keys = table_schema.get("foreignKeys", [])
-    if not isinstance(foreign_keys, list):
-        raise UnsupportedSchema(f"schema {name!r}: 'foreignKeys' must be a list")
-    for fk in foreign_keys:
-        fields = _as_list(fk.get("fields")) if isinstance(fk, dict) else None
-        ref = fk.get("reference") if isinstance(fk, dict) else None
-        ref_fields = _as_list(ref.get("fields")) if isinstance(ref, dict) else None
-        if (fields is None or ref_fields is None or len(fields) != len(ref_fields) or not set(fields) <= set(names)
-                or not isinstance(ref.get("resource", ""), str)):
-            raise UnsupportedSchema(f"schema {name!r}: each foreign key needs 'fields' of the table and a "
-                                    "'reference' with a 'resource' and as many 'fields'")
-
-
-def primary_key(table_schema: dict[str, Any]) -> list[str]:
-    key = table_schema.get("primaryKey") or []
-    return [key] if isinstance(key, str) else list(key)
+from ..read import ParsedTable, true_where
+from ..report import Problem
+from ..schema import UnsupportedSchema, primary_key
 
 
 def _violations(values: pa.Array, key: str, rule: Any) -> np.ndarray:
@@ -176,7 +80,7 @@ def later_duplicates(columns: list[pa.Array]) -> np.ndarray:
     for name in names:
         hit &= true_where(pc.is_in(table[name], value_set=repeated[name].combine_chunks()))
     positions = np.flatnonzero(hit)
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     later = []
     rows = table.take(pa.array(positions)).to_pylist()
     for position, row in zip(positions, rows, strict=True):
@@ -197,7 +101,7 @@ def constraint_problems(parsed: ParsedTable, table_schema: dict[str, Any]) -> li
     problems: list[Problem] = []
     skip = parsed.bad_cells
 
-    def add(position: int, name: str, check: str, message: str) -> None:
+    def add(position: int | np.integer[Any], name: str, check: str, message: str) -> None:
         row = int(position) + 2
         if (row, name) not in skip:
             problems.append(Problem(parsed.name, row, name, check, message))

@@ -12,7 +12,6 @@ rows that fail), so a million-row package validates in seconds, growing linearly
 
 from __future__ import annotations
 
-import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,15 +21,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import errata, integrity, relations, rules, voice
-from .cells import ParsedTable, TableFileError, UnsupportedSchema, parse_table, true_where
-from .constraints import check_schema_keys, constraint_problems
-from .csv_text import read_bytes
-from .package_files import DESCRIPTOR, Package, PackageError, open_package
-from .report import Problem, ValidationReport
+from ..package import DESCRIPTOR, Package, PackageError, open_package
+from ..read import ParsedTable, TableFileError, parse_table, read_bytes, true_where
+from ..report import Problem, ValidationReport
+from ..schema import UnsupportedSchema, check_schema_keys, foreign_keys
+from . import errata, hashes, relations, rules, voice
+from .constraints import constraint_problems
+from .parallel import WORKERS
 
 NAME = re.compile(r"[a-z][a-z0-9_]*")
-WORKERS = min(2, os.cpu_count() or 1)
 
 
 def descriptor_problems(package: Package) -> list[Problem]:
@@ -62,11 +61,8 @@ def foreign_key_problems(package: Package, parsed: dict[str, ParsedTable]) -> li
     """
     problems = []
     for name, table in parsed.items():
-        for fk in package.table_schema(name).get("foreignKeys", []):
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            ref = fk["reference"]
-            target = ref.get("resource") or name
-            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+        for fk in foreign_keys(package.table_schema(name), name):
+            fields, target, ref_fields = list(fk.fields), fk.table, list(fk.reference_fields)
             if target not in parsed:
                 continue
             unknown = [f for f in fields if f not in table.columns] + [
@@ -95,7 +91,7 @@ def _known(values: pa.Array, keys: pa.Array) -> np.ndarray:
 
 
 def dangling(table: ParsedTable, fields: list[str], target: ParsedTable,
-             ref_fields: list[str]) -> list[tuple[int, tuple]]:
+             ref_fields: list[str]) -> list[tuple[int, tuple[Any, ...]]]:
     """(position, values) of the rows whose key, all present, is not among the target's keys."""
     def as_text(column: pa.Array) -> pa.Array:
         return column if column.type == pa.string() else pc.cast(column, pa.string())
@@ -123,7 +119,7 @@ def model_tables(package: Package, parsed: dict[str, ParsedTable]) -> tuple[dict
     fields). A table whose schema drops or retypes one is reported here and left out of those checks,
     instead of failing inside them.
     """
-    from .package_files import shipped
+    from ..package import shipped
 
     model = shipped()
     usable: dict[str, ParsedTable] = {}
@@ -151,7 +147,7 @@ def _model_mismatches(name: str, package: Package, model: Package) -> list[Probl
 
 def suspect_cells(problems: list[Problem]) -> set[tuple[str, int, str]]:
     """Cells already reported as broken: rules skip rows that read them, to avoid knock-on reports."""
-    cells = set()
+    cells: set[tuple[str, int, str]] = set()
     for p in problems:
         if p.row is not None and p.field:
             cells.update((p.table, p.row, f) for f in p.field.split(", "))
@@ -173,7 +169,7 @@ def _check_resource(package: Package, name: str) -> tuple[ParsedTable | None, li
         schema = package.table_schema(name)
         path = package.data_path(name)
         data = read_bytes(name, path)
-        problems.extend(integrity.check_bytes(package, name, data))
+        problems.extend(hashes.hash_problems_in(package, name, data))
         parsed = check_table(name, path, schema, data)
     except PackageError as exc:
         return None, [*problems, Problem(name, None, None, "schema", str(exc))]

@@ -6,14 +6,15 @@ runs beside them in ``validate``.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .package_files import Package
-from .report import Problem
-from .row_keys import RowKeyError, rows_with_key, split_key
+from ..package import Package
+from ..report import Problem, row_number
+from ..schema import RowKeyError, primary_key, split_key
 
 TABLE = "errata"
 
@@ -47,10 +48,11 @@ def errata_problems(package: Package, tables: dict[str, pd.DataFrame],
     problems: list[Problem] = []
     latest: dict[tuple[str, str, str], tuple[tuple[int, ...], int]] = {}
     package_version = _semver(version)
+    keys = _KeyIndex(package, tables)
     for row, e in errata.iterrows():
         if row in bad_rows or e[["version", "change_type", "table_name", "row_key"]].isna().any():
             continue  # a missing or unparsable cell is reported by the table checks
-        where = int(row)
+        where = row_number(row)
         erratum_version = _semver(str(e["version"]))
         if erratum_version is None:
             continue
@@ -62,7 +64,7 @@ def errata_problems(package: Package, tables: dict[str, pd.DataFrame],
             if table not in package.names:
                 problems.append(Problem(TABLE, where, "table_name", "errata", f"no table named {table!r}"))
             continue
-        problem = _check_one(package, tables[table], table, where, e)
+        problem = _check_one(package, tables[table], keys.of(table), table, where, e)
         if problem:
             problems.append(problem)
         elif e["change_type"] == "correction":
@@ -70,19 +72,42 @@ def errata_problems(package: Package, tables: dict[str, pd.DataFrame],
             order = (erratum_version, where)
             if key not in latest or order > latest[key]:
                 latest[key] = order
-    for (table, key, field), (_, where) in latest.items():
-        current = cell_text(rows_with_key(tables[table], split_key(package, table, key)).iloc[0][field])
+    for (table, row_key, field), (_, where) in latest.items():
+        label = keys.of(table)[tuple(split_key(package, table, row_key).values())]
+        current = cell_text(tables[table].at[label, field])
         expected = cell_text(errata.loc[where, "new_value"])
         if current != expected:
-            problems.append(Problem(TABLE, where, "new_value", "errata",
-                                    f"{table} {key} {field} holds {current!r}, not the corrected value {expected!r}"))
+            problems.append(Problem(TABLE, where, "new_value", "errata", f"{table} {row_key} {field} holds "
+                                    f"{current!r}, not the corrected value {expected!r}"))
     return problems
 
 
-def _check_one(package: Package, frame: pd.DataFrame, table: str, where: int, e: pd.Series) -> Problem | None:
+class _KeyIndex:
+    """Row label by primary-key values (as text), built once per table: an erratum is a dict lookup,
+    not a scan of its table (hundreds of errata made those scans most of a validation's time)."""
+
+    def __init__(self, package: Package, tables: dict[str, pd.DataFrame]) -> None:
+        self.package, self.tables = package, tables
+        self._built: dict[str, dict[tuple[str, ...], Hashable]] = {}
+
+    def of(self, table: str) -> dict[tuple[str, ...], Hashable]:
+        if table not in self._built:
+            frame = self.tables[table]
+            fields = primary_key(self.package.table_schema(table))
+            columns = [frame[f].astype("string").tolist() for f in fields]
+            index: dict[tuple[str, ...], Hashable] = {}
+            for label, values in zip(frame.index, zip(*columns, strict=True), strict=True):
+                if not any(v is pd.NA for v in values):
+                    index.setdefault(tuple(str(v) for v in values), label)
+            self._built[table] = index
+        return self._built[table]
+
+
+def _check_one(package: Package, frame: pd.DataFrame, keys: dict[tuple[str, ...], Hashable], table: str, where: int,
+               e: pd.Series) -> Problem | None:
     key = str(e["row_key"])
     try:
-        exists = not rows_with_key(frame, split_key(package, table, key)).empty
+        exists = tuple(split_key(package, table, key).values()) in keys
     except RowKeyError as exc:
         return Problem(TABLE, where, "row_key", "errata", str(exc))
     field = cell_text(e["field_name"])

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .package_files import Package, PackageError
-from .row_keys import RowKeyError, split_key
+from ..package import Package, PackageError
+from ..schema import RowKeyError, split_key
 
 COLUMNS = ["table_name", "row_key", "field_name", "new_value", "reason", "source_id", "locator"]
 

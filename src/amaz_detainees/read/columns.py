@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .csv_text import TableFileError, TextTable, read_bytes, read_text
-from .report import Problem
+from ..report import Problem
+from ..schema import UnsupportedSchema
+from .text import TableFileError, TextTable, read_bytes, read_text
 
-__all__ = ["DATE_DTYPE", "STRING", "ParsedTable", "TableFileError", "UnsupportedSchema", "dtype_for",
+__all__ = ["DATE_DTYPE", "STRING", "ParsedTable", "TableFileError", "dtype_for",
            "parse_table", "parser_for", "true_where", "type_columns"]
 
 STRING = pd.StringDtype()
@@ -38,15 +40,6 @@ PANDAS_TYPES = {pa.string(): STRING, pa.int64(): pd.Int64Dtype(), pa.float64(): 
 Parser = Callable[[pa.Array], tuple[pa.Array, np.ndarray]]
 
 
-class UnsupportedSchema(Exception):
-    """A Table Schema uses a type or property this package does not implement (fail loudly);
-    ``field`` names the field concerned, if one is."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
 @dataclass
 class ParsedTable:
     """A table read from CSV: typed Arrow columns, the same as a pandas frame indexed by CSV row
@@ -59,9 +52,10 @@ class ParsedTable:
     bad_cells: set[tuple[int, str]] = field(default_factory=set)
 
 
-def true_where(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+def true_where(mask: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.bool_]:
     """A boolean Arrow array as numpy, null counting as False (the shape every check's mask takes)."""
-    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+    where: npt.NDArray[np.bool_] = pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+    return where
 
 
 def _parse_integer(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
@@ -137,7 +131,8 @@ def dtype_for(spec: dict[str, Any]) -> str | pd.api.extensions.ExtensionDtype:
 
 def to_frame(columns: dict[str, pa.Array], n_rows: int) -> pd.DataFrame:
     """Typed Arrow columns as pandas (nullable dtypes; strings stay Arrow-backed, not copied)."""
-    frame = pa.table(columns).to_pandas(types_mapper=PANDAS_TYPES.get, split_blocks=True, self_destruct=False)
+    frame: pd.DataFrame = pa.table(columns).to_pandas(types_mapper=PANDAS_TYPES.get, split_blocks=True,
+                                                      self_destruct=False)
     frame.index = pd.RangeIndex(2, n_rows + 2, name="row")
     return frame
 

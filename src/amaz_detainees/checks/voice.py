@@ -24,7 +24,7 @@ cells that might match are read in Python.
 from __future__ import annotations
 
 import csv
-import os
+import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,9 +35,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .cells import ParsedTable, true_where
-from .package_files import Package, PackageError
-from .report import Problem
+from ..package import Package, PackageError
+from ..read import ParsedTable, true_where
+from ..report import Problem
+from .parallel import WORKERS
 
 VOICES = ("dataset", "attributed", "mirrored", "code")
 SURNAME_ENDINGS = ("yan", "ian", "yants", "unts", "ents", "ov", "ova", "ev", "eva", "li", "lı", "lu", "zade", "zada",
@@ -47,7 +48,6 @@ NAME_PREFILTER = r"\p{Lu}[\p{L}'’-]*(?:" + "|".join(SURNAME_ENDINGS) + r")(?:[
 QUOTED_RE2 = r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|«[^»]*»"  # QUOTED without '…', which needs lookarounds
 QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|«[^»]*»|(?<!\w)'[^']*'(?!\w)")
 PERSON_FIELD = ("actors", "name")
-WORKERS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,9 @@ class LoadedTerm:
 
 
 def policy_rows(name: str) -> list[dict[str, str]]:
-    with resources.files("amaz_detainees").joinpath("policy", name).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    policy = resources.files(__package__ or "amaz_detainees.checks").joinpath("policy", name)
+    # Traversable.open promises no ``newline``: decode the bytes instead, keeping line endings for csv.
+    return list(csv.DictReader(io.StringIO(policy.read_bytes().decode("utf-8"), newline="")))
 
 
 @cache

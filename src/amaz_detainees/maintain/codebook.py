@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import errata, rules, voice
-from .fact_citation import ROUTES
-from .package_files import Package
+from ..checks import MEASURE_UNITS, RULES, SURNAME_ENDINGS, errata_problems, loaded_terms, policy_rows
+from ..citation import ROUTES
+from ..package import Package
+from ..schema import foreign_keys, primary_key
 
 HEADER = """# Codebook
 
@@ -60,11 +61,9 @@ def _table(package: Package, name: str, vocabularies: dict[str, str]) -> list[st
     resource = package.resource(name)
     lines = [f"## `{name}`", "", schema.get("description", resource.get("description", "")), ""]
     lines.append(f"- File: `{resource['path']}`; schema: `{resource['schema']}`")
-    lines.append(f"- Primary key: {', '.join(f'`{k}`' for k in schema.get('primaryKey', []))}")
-    for fk in schema.get("foreignKeys", []):
-        ref = fk["reference"]
-        lines.append(f"- `{', '.join(fk['fields'])}` → `{ref.get('resource') or name}."
-                     f"{', '.join(ref['fields'])}`")
+    lines.append(f"- Primary key: {', '.join(f'`{k}`' for k in primary_key(schema))}")
+    for fk in foreign_keys(schema, name):
+        lines.append(f"- `{', '.join(fk.fields)}` → `{fk.table}.{', '.join(fk.reference_fields)}`")
     expect = resource.get("expectations", {})
     if expect:
         lines.append(f"- Rows expected: {expect.get('minRows', 0)} to {expect.get('maxRows', 'any')}")
@@ -144,25 +143,27 @@ def _voice_lines() -> list[str]:
               "there too: write the place's `name_en`, which carries both names.", "",
               "| term | kind | used by | the dataset writes instead |", "|---|---|---|---|"]
     lines += [f"| {_cell(t.term)} | {t.kind} | {_cell(t.used_by)} | {_cell(t.dataset_wording)} |"
-              for t in voice.loaded_terms()]
+              for t in loaded_terms()]
     lines += ["", "Considered and not listed: *captive*, *detainee*, *prisoner*, *held* (descriptive words that "
               "all sides and neutral bodies use).", "", "### Names of people", "",
               "Only public officials, and people speaking publicly for an organisation, are named; each is an "
               "actor of kind `person`. In every field whose voice is not `code` (and is not `actors.name`), a "
-              "capitalised word with a surname ending (" + ", ".join(f"-{e}" for e in voice.SURNAME_ENDINGS)
+              "capitalised word with a surname ending (" + ", ".join(f"-{e}" for e in SURNAME_ENDINGS)
               + ") must be part of the name of an actor or a place, or one of these words:", "",
               "| word | why it is not a private name |", "|---|---|"]
-    lines += [f"| {_cell(r['word'])} | {_cell(r['reason'])} |" for r in voice.policy_rows("not_names.csv")]
+    lines += [f"| {_cell(r['word'])} | {_cell(r['reason'])} |" for r in policy_rows("not_names.csv")]
     lines += ["", "The check is a screen, not proof: it catches the surname forms common in this conflict's "
               "sources; editors read every new name (PRIVACY.md).", ""]
     return lines
 
 
 def _views() -> list[str]:
-    from . import views
+    from .. import views
 
     lines = ["## Derived views", "", "Computed from the tables on demand (`amaz_detainees.views`, or "
-             "`amaz-detainees show <view>`); nothing is stored:", ""]
+             "`amaz-detainees show <view>`); nothing is stored in the package. The SQLite and DuckDB exports hold "
+             "each as a table computed by the same code (its name with `_` for `-`, and `_view` added where a "
+             "table has that name):", ""]
     for name, function in views.VIEWS.items():
         doc = (function.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
         lines.append(f"- `{name}` (`{function.__name__}()`): {' '.join(doc.split())}")
@@ -189,9 +190,9 @@ def render(package: Package) -> str:
     lines += _vocabulary_lines(vocabs)
     lines += ["## Rules beyond the Table Schemas", "",
               "Checked by `amaz-detainees validate` after types, constraints and keys:", ""]
-    for key, (_, rule) in rules.RULES.items():
+    for key, (_, rule) in RULES.items():
         lines.append(f"- `{key}`: {(rule.__doc__ or '').strip()}")
-    lines.append(f"- `errata`: {' '.join((errata.errata_problems.__doc__ or '').split())}")
+    lines.append(f"- `errata`: {' '.join((errata_problems.__doc__ or '').split())}")
     lines.append("- `relation`: a declared relation whose counts all come from one source must hold; one across "
                  "sources is evaluated and reported (agreeing or not), never an error.")
     lines.append("- `hash` / `bytes`: every data file matches the sha256 and size recorded in datapackage.json.")
@@ -202,5 +203,5 @@ def render(package: Package) -> str:
     lines += _voice_lines()
     lines += _views()
     lines.append("Measures and the units they are counted in: "
-                 + "; ".join(f"`{m}` ({', '.join(sorted(u))})" for m, u in rules.MEASURE_UNITS.items()) + ".")
+                 + "; ".join(f"`{m}` ({', '.join(sorted(u))})" for m, u in MEASURE_UNITS.items()) + ".")
     return "\n".join(lines).rstrip() + "\n"

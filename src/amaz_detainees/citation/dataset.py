@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .package_files import DESCRIPTOR, Package, PackageError, read_json, resolve_root
-from .references import FORMATS, Format, PublicationDate, Reference, to_apa, to_bibtex, to_csl
+from ..package import DESCRIPTOR, PackageError, read_json, resolve_root
+from .formats import FORMATS, Format, PublicationDate, Reference, to_apa, to_bibtex, to_csl
 
 CITATION_FILE = "CITATION.cff"
 CHANGELOG_FILE = "CHANGELOG.md"
@@ -108,33 +108,3 @@ def cite(format: Format = "apa", path: str | Path | None = None) -> str:
     if format == "csl-json":
         return json.dumps([to_csl(ref)], indent=2, ensure_ascii=False)
     return to_apa(ref)
-
-
-def citation_drift(package: Package) -> dict[str, tuple[str, str]]:
-    """CITATION.cff keys whose value differs from what the package says: {key: (written, expected)}."""
-    root = package.root
-    cff = read_cff(root)
-    if cff is None:
-        return {}
-    version = str(package.descriptor.get("version", ""))
-    expected = {"version": version, "date-released": release_date(root, version) or ""}
-    if not expected["date-released"]:
-        raise PackageError(f"{CHANGELOG_FILE} has no entry '## [{version}] - YYYY-MM-DD' for the package version")
-    return {key: (str(cff.get(key, "")), value) for key, value in expected.items() if str(cff.get(key, "")) != value}
-
-
-def stamp_citation(package: Package) -> bool:
-    """Write the package version and its CHANGELOG date into CITATION.cff; True if it changed."""
-    drift = citation_drift(package)
-    if not drift:
-        return False
-    path = package.root / CITATION_FILE
-    text = path.read_text(encoding="utf-8")
-    for key, (_, value) in drift.items():
-        line = f'{key}: "{value}"'
-        text, n = re.subn(rf"^{re.escape(key)}:.*$", line, text, count=1, flags=re.M)
-        if n == 0:
-            text = text.rstrip("\n") + f"\n{line}\n"
-    path.write_text(text, encoding="utf-8")
-    return True
-

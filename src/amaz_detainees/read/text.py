@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .report import Problem
+from ..report import Problem
 
 QUOTE, COMMA, LF, CR = 34, 44, 10, 13
 BOM = b"\xef\xbb\xbf"
@@ -87,9 +88,10 @@ def plain_quoting(data: bytes) -> bool:
     return bool(_edge_or_quote(before).all() and _edge_or_quote(after).all())
 
 
-def _edge_or_quote(chars: np.ndarray) -> np.ndarray:
+def _edge_or_quote(chars: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
     """Bytes that may stand next to a field's quote: comma, line break, or the other half of an escaped quote."""
-    return (chars == COMMA) | (chars == LF) | (chars == CR) | (chars == QUOTE)
+    allowed: npt.NDArray[np.bool_] = (chars == COMMA) | (chars == LF) | (chars == CR) | (chars == QUOTE)
+    return allowed
 
 
 def header_of(data: bytes) -> list[str] | None:
@@ -199,12 +201,13 @@ def _failing_field(text: str, start: int) -> int:
     return field_index
 
 
-def _outside_quotes(positions: np.ndarray, quotes: np.ndarray) -> np.ndarray:
+def _outside_quotes(positions: npt.NDArray[np.intp], quotes: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
     """The positions not inside a quoted field (an even number of quotes before them)."""
-    return positions[np.searchsorted(quotes, positions) % 2 == 0]
+    outside: npt.NDArray[np.intp] = positions[np.searchsorted(quotes, positions) % 2 == 0]
+    return outside
 
 
-def _record_ends(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _record_ends(raw: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int8]]:
     """Where each record ends (outside quotes) and how: 0 LF, 1 CRLF, 2 CR alone."""
     quotes = np.flatnonzero(raw == QUOTE)
     lf = _outside_quotes(np.flatnonzero(raw == LF), quotes)
@@ -232,7 +235,7 @@ def line_ending_problem(table: str, data: bytes, header: list[str]) -> Problem |
     if b"\r" not in data:
         return None
     _, kinds = _record_ends(np.frombuffer(data, dtype=np.uint8))
-    differs = np.flatnonzero(kinds != kinds[0]) if len(kinds) else []
+    differs: npt.NDArray[np.intp] | list[int] = np.flatnonzero(kinds != kinds[0]) if len(kinds) else []
     if not len(differs):
         return None
     first = int(differs[0])
@@ -265,7 +268,8 @@ def header_problems(table: str, names: list[str], header: list[str]) -> list[Pro
 def has_blank_rows(body: pa.Table) -> bool:
     """True if a row has only empty cells: pyarrow reads a blank line so, where ``csv`` reads no cells."""
     first = body.column(0)
-    candidates = np.flatnonzero(pc.equal(first, "").to_numpy(zero_copy_only=False)) if body.num_rows else []
+    candidates: npt.NDArray[np.intp] | list[int] = (
+        np.flatnonzero(pc.equal(first, "").to_numpy(zero_copy_only=False)) if body.num_rows else [])
     if not len(candidates):
         return False
     rows = body.take(pa.array(candidates))
@@ -278,7 +282,8 @@ def file_notes(table: str, path_name: str, data: bytes, names: list[str]) -> tup
     notes: list[Problem] = []
     if data.startswith(BOM):
         data = data[len(BOM):]
-        first = (header_of(data) or names or [None])[0]
+        labels = header_of(data) or names
+        first = labels[0] if labels else None
         notes.append(Problem(table, 1, first, "encoding", f"{path_name} starts with a UTF-8 byte-order mark; "
                              "the package's files are UTF-8 without one (`amaz-detainees fmt` removes it)"))
     ending = line_ending_problem(table, data, header_of(data) or names)

@@ -8,16 +8,17 @@ source the statement is. The routes are listed in the codebook.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
-from .citation import dataset_cff, dataset_reference
-from .package_files import Package, open_package, shipped
-from .references import PublicationDate, Reference, to_apa, to_bibtex, to_cff_reference, to_csl
-from .row_keys import RowKeyError, rows_with_key, split_key
+from ..package import Package, open_package, shipped
+from ..schema import RowKeyError, rows_with_key, split_key
+from .dataset import dataset_cff, dataset_reference
+from .formats import Format, PublicationDate, Reference, to_apa, to_bibtex, to_cff_reference, to_csl
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class FactCitation:
         lines += ["", "Dataset:", to_apa(self.dataset)]
         return "\n".join(lines)
 
-    def format(self, fmt: str = "text") -> str:
+    def format(self, fmt: Format | Literal["text"] = "text") -> str:
         """``text`` (default), ``apa``, ``bibtex``, ``csl-json`` or ``cff``: the sources, then the dataset."""
         if fmt == "text":
             return str(self)
@@ -149,7 +150,7 @@ def cite_fact(table: str, key: str, path: str | Path | None = None) -> FactCitat
     >>> fact.sources["source_id"].tolist()
     ['menafn-azernews-joint-statement']
     """
-    from .loading import load
+    from ..loading import load
 
     package = shipped() if path is None else open_package(path)
     if table not in package.names:
@@ -186,10 +187,10 @@ def _find_row(package: Package, table: str, key: str, frame: pd.DataFrame) -> di
     hits = rows_with_key(frame, pairs)
     if hits.empty:
         raise FactNotFound(f"{table} has no row with {'/'.join(pairs)} = {key!r}")
-    return {k: (None if pd.isna(v) else v) for k, v in hits.iloc[0].to_dict().items()}
+    return {str(k): (None if pd.isna(v) else v) for k, v in hits.iloc[0].to_dict().items()}  # keys: field names
 
 
-def _follow(route: Route, table: str, row: dict[str, Any], frame: Any) -> pd.DataFrame:
+def _follow(route: Route, table: str, row: dict[str, Any], frame: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
     current = pd.DataFrame([row])
     for next_table, next_field, previous_field in route.joins:
         values = set(current[previous_field].dropna().astype(str))

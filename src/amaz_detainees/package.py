@@ -7,6 +7,7 @@ editable install it is the repository root. Any other package can be opened by p
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -91,6 +92,29 @@ def read_json(path: Path) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise PackageError(f"{path.name}: must hold a JSON object")
     return doc
+
+
+def json_bytes(document: Any) -> bytes:
+    """The one JSON layout of the package's files (descriptor, schemas): two-space indent, UTF-8, final newline."""
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def json_copy(document: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a JSON object, so a writer never edits the descriptor a ``Package`` holds."""
+    copied: dict[str, Any] = json.loads(json_bytes(document))
+    return copied
+
+
+def write_json(path: Path, document: Any) -> bool:
+    """Write ``document`` to ``path`` in the package's JSON layout, whole (temporary file, then renamed);
+    True if the file changed. Every descriptor and schema this package writes goes through here."""
+    data = json_bytes(document)
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return True
 
 
 def open_package(path: str | Path | None = None) -> Package:

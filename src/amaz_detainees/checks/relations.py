@@ -8,10 +8,11 @@ and reported, agreeing or not: disagreement between outlets is data, not an erro
 from __future__ import annotations
 
 import operator
+from typing import SupportsInt, cast
 
 import pandas as pd
 
-from .report import Problem
+from ..report import Problem
 from .rules import CARRIED_OUT, keyed
 
 OPERATORS = {"eq": operator.eq, "le": operator.le, "ge": operator.ge}
@@ -124,15 +125,17 @@ def compare_provisions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for p in provisions[provisions["action"].isin(RELEASE_ACTIONS) & provisions["quantity"].notna()].itertuples():
         events = sorted(set(carried.loc[carried["provision_id"] == p.provision_id, "event_id"]))
         ways = PROVISION_DIRECTION.get(str(p.obligated_actor_id), tuple(DIRECTIONS))
+        quantity = int(cast(SupportsInt, p.quantity))  # an Int64 cell, filtered to present ones above
         low = high = 0
         known = False
         for event in (e for e in events if e in moved.index):
             for way in ways:
-                if not pd.isna(moved.at[event, f"{way}_min"]):
-                    low += int(moved.at[event, f"{way}_min"])
-                    high += int(moved.at[event, f"{way}_max"])
+                least, most = moved[f"{way}_min"][event], moved[f"{way}_max"][event]
+                if not pd.isna(least):
+                    low += int(least)
+                    high += int(most)
                     known = True
-        rows.append({"provision_id": p.provision_id, "quantity": int(p.quantity), "events": " ".join(events),
+        rows.append({"provision_id": p.provision_id, "quantity": quantity, "events": " ".join(events),
                      "moved_min": low if known else pd.NA, "moved_max": high if known else pd.NA,
-                     "agrees": (low <= int(p.quantity) <= high) if known else pd.NA})
+                     "agrees": (low <= quantity <= high) if known else pd.NA})
     return pd.DataFrame(rows, columns=PROVISION_COLUMNS)

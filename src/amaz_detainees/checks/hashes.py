@@ -1,18 +1,18 @@
 """Byte counts and sha256 hashes of the data files, as recorded in datapackage.json.
 
-The descriptor records ``bytes`` and ``hash`` ("sha256:<hex>") for every resource. ``stamp``
-rewrites them from the files (and nothing else: no timestamps, so an unchanged package gives an
-unchanged descriptor); ``check`` reports every file that no longer matches.
+The descriptor records ``bytes`` and ``hash`` ("sha256:<hex>") for every resource; ``hash_problems`` reports
+every file that no longer matches (``amaz-detainees stamp`` rewrites them: ``maintain.stamp``).
+``content_digest`` is one sha256 over the whole package, quoted in citations and used by ``load`` to
+recognise a package it has already seen pass validation.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
-from .package_files import DESCRIPTOR, Package
-from .report import Problem
+from ..package import DESCRIPTOR, Package
+from ..report import Problem
 
 
 def digest(data: bytes) -> tuple[int, str]:
@@ -25,16 +25,16 @@ def file_digest(path: Path) -> tuple[int, str]:
     return digest(path.read_bytes())
 
 
-def check(package: Package, name: str) -> list[Problem]:
+def hash_problems(package: Package, name: str) -> list[Problem]:
     """Problems where the file of resource ``name`` differs from its recorded bytes or hash."""
     path = package.data_path(name)
     if not path.is_file():
         return []  # reported by the reader
-    return check_bytes(package, name, path.read_bytes())
+    return hash_problems_in(package, name, path.read_bytes())
 
 
-def check_bytes(package: Package, name: str, data: bytes) -> list[Problem]:
-    """Like ``check``, on the file's bytes already read (validation reads each file once)."""
+def hash_problems_in(package: Package, name: str, data: bytes) -> list[Problem]:
+    """Like ``hash_problems``, on the file's bytes already read (validation reads each file once)."""
     resource = package.resource(name)
     path = package.data_path(name)
     size, actual = digest(data)
@@ -50,13 +50,6 @@ def check_bytes(package: Package, name: str, data: bytes) -> list[Problem]:
                                 f"{path.name} does not match its recorded sha256 (edited or corrupted; "
                                 "re-validate, then run `amaz-detainees stamp`)"))
     return problems
-
-
-def matches(package: Package, name: str) -> bool:
-    """True when the file is byte-identical to what the descriptor records (cheap trust check)."""
-    resource = package.resource(name)
-    path = package.data_path(name)
-    return path.is_file() and file_digest(path)[1] == resource.get("hash")
 
 
 def content_files(package: Package) -> list[str]:
@@ -79,16 +72,3 @@ def content_digest(package: Package) -> str:
     lines = "".join(f"{hashlib.sha256((package.root / path).read_bytes()).hexdigest()}  {path}\n"
                     for path in content_files(package))
     return "sha256:" + hashlib.sha256(lines.encode("utf-8")).hexdigest()
-
-
-def stamp(package: Package) -> bool:
-    """Write current bytes and hashes into datapackage.json; True if anything changed."""
-    descriptor = package.descriptor
-    for resource in descriptor["resources"]:
-        resource["bytes"], resource["hash"] = file_digest(package.root / resource["path"])
-    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    target = package.root / DESCRIPTOR
-    if target.read_text(encoding="utf-8") == text:
-        return False
-    target.write_text(text, encoding="utf-8")
-    return True
