@@ -11,7 +11,7 @@ export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_BUILD_CONSTRAINT := $(CURDIR)/constraints.txt
 CHECK_PINS := $(PY) .ci/check_pins.py
 
-.PHONY: run check test lint wheel-test notebooks bench clean
+.PHONY: run check test lint wheel-test notebooks bench clean browser site
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,18 +28,34 @@ run: $(BIN)/python
 check: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 	$(CHECK_PINS) $(BIN)/python
-	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff check src tests benchmarks notebooks docs
 	$(BIN)/mypy
 	$(BIN)/amaz-detainees stamp --check
 	$(BIN)/amaz-detainees codebook --check
 	$(BIN)/amaz-detainees fmt --check
 	$(BIN)/pytest -q -m "not slow and not cli_check"
 
-## test: the full gate: `make check`, the slow tests on the source tree, the fast ones on the built wheel, the notebooks
-test: check
+## test: the full gate: `make check`, the slow tests on the source tree (the browser ones need `make browser`), the
+## fast ones on the built wheel, the notebooks
+test: check browser
 	$(BIN)/pytest -q -m slow
 	$(MAKE) wheel-test
 	$(MAKE) notebooks
+
+## browser: Debian's Chromium (/usr/bin/chromium), which playwright drives for the browser tests and the screenshots;
+## playwright never downloads a browser of its own (`playwright install` is never run). Installs only when it is
+## missing; apt-get needs root (CI runs as root), else sudo.
+browser:
+	test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
+
+## site: build the website into _site/, then screenshot the home page and a release at 1280 and 390 px into docs/site/
+site: $(BIN)/python browser
+	$(BIN)/python -m pip install -q -e ".[site]" playwright
+	$(CHECK_PINS) $(BIN)/python
+	rm -rf _site
+	$(BIN)/amaz-detainees site --out _site
+	$(BIN)/python docs/site/screenshots.py _site docs/site
 
 ## wheel-test: build the wheel, install it in a fresh venv and run the fast tests against it from another directory
 wheel-test: $(BIN)/python

@@ -62,6 +62,8 @@ def pytest_configure(config: pytest.Config) -> None:
                             "exports, large synthetic packages), or is one more case of a kind the fast tier covers")
     config.addinivalue_line("markers", "cli_check: what `make check` already runs as `amaz-detainees ... --check` on "
                             "the source tree; run against the installed wheel")
+    config.addinivalue_line("markers", "browser: drives Debian's /usr/bin/chromium through playwright (`make browser` "
+                            "installs it); skipped where it is missing, failed instead when CI is set")
 
 
 @pytest.fixture

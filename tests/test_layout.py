@@ -2,9 +2,9 @@
 
 Stages, lowest first: the package and its Table Schema (``package``, ``schema``, ``report``), ``read``
 (CSV bytes to typed columns), ``checks`` (validation), ``loading`` (typed frames), ``views``,
-``citation``, then ``exports`` and ``maintain``, and the CLI on top. A module imports only from its own
-stage or a lower one (lazy imports inside functions included), and a module inside a sub-package is
-private to it: other stages import what the sub-package's ``__init__`` exports.
+``citation``, then ``exports`` and ``maintain``, the website (``site``), and the CLI on top. A module
+imports only from its own stage or a lower one (lazy imports inside functions included), and a module
+inside a sub-package is private to it: other stages import what the sub-package's ``__init__`` exports.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import amaz_detainees
 
 SRC = Path(amaz_detainees.__file__).resolve().parent
 TESTS = Path(__file__).resolve().parent
-SUBPACKAGES = {"read", "checks", "citation", "exports", "maintain"}
+SUBPACKAGES = {"read", "checks", "citation", "exports", "maintain", "site"}
 STAGE = {"_version": 0, "package": 0, "schema": 0, "report": 0, "read": 1, "checks": 2, "loading": 3,
-         "pandera_schema": 3, "views": 4, "citation": 5, "exports": 6, "maintain": 6, "cli": 7, "__main__": 7,
-         "__init__": 7}
+         "pandera_schema": 3, "views": 4, "citation": 5, "exports": 6, "maintain": 6, "site": 7, "cli": 8,
+         "__main__": 8, "__init__": 8}
 
 
 def module_of(path: Path) -> list[str]:

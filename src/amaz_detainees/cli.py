@@ -1,4 +1,4 @@
-"""Command line: ``amaz-detainees validate|info|show|cite|export|fmt|stamp|correct|codebook``.
+"""Command line: ``amaz-detainees validate|info|show|cite|export|fmt|stamp|correct|site|codebook``.
 
 Exit codes: 0 valid / done, 1 invalid data, 2 unreadable package or bad usage. Problems are listed,
 never raised as tracebacks.
@@ -189,6 +189,18 @@ def _fmt(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site(args: argparse.Namespace) -> int:
+    from .site import SiteError, build_site
+
+    try:
+        result = build_site(args.out, args.path)
+    except SiteError as exc:
+        print(f"amaz-detainees: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(result.pages)} pages to {result.root} in {result.seconds:.1f} s; open {result.root}/index.html")
+    return 0
+
+
 def _codebook(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -281,6 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("path", nargs="?", help="package directory or datapackage.json (default: the shipped one)")
     r.add_argument("--date", help="change date for the errata (default: today), YYYY-MM-DD")
     r.set_defaults(run=_correct)
+    w = sub.add_parser("site", help="build the static website of a valid package (needs the `site` extra)")
+    w.add_argument("path", nargs="?", help="package directory or datapackage.json (default: the shipped package)")
+    w.add_argument("--out", required=True, help="an empty or new directory to write the site into")
+    w.set_defaults(run=_site)
     c = sub.add_parser("codebook", help="write CODEBOOK.md from the descriptor and Table Schemas")
     c.add_argument("path", nargs="?")
     c.add_argument("--out", help="where to write (default: CODEBOOK.md beside datapackage.json)")

@@ -14,9 +14,9 @@ from .relations import carried_out_claims, persons_moved
 from .rules import MEASURE_UNITS, RULES
 from .trust import SHIPPED_RECORD, is_trusted, package_digest, remember, shipped_record
 from .validate_package import check_table, validate
-from .voice import SURNAME_ENDINGS, VOICES, loaded_terms, not_names, policy_rows
+from .voice import SURNAME_ENDINGS, VOICES, Vocabulary, loaded_terms, not_names, policy_rows, text_problems
 
-__all__ = ["MEASURE_UNITS", "RULES", "SHIPPED_RECORD", "SURNAME_ENDINGS", "VOICES", "carried_out_claims", "check_table",
-           "content_digest", "digest", "enum_problems", "errata_problems", "file_digest", "hash_problems",
-           "is_trusted", "loaded_terms", "not_names", "package_digest", "persons_moved", "policy_rows", "remember",
-           "shipped_record", "validate"]
+__all__ = ["MEASURE_UNITS", "RULES", "SHIPPED_RECORD", "SURNAME_ENDINGS", "VOICES", "Vocabulary", "carried_out_claims",
+           "check_table", "content_digest", "digest", "enum_problems", "errata_problems", "file_digest",
+           "hash_problems", "is_trusted", "loaded_terms", "not_names", "package_digest", "persons_moved",
+           "policy_rows", "remember", "shipped_record", "text_problems", "validate"]

@@ -19,6 +19,9 @@ a source names may be private detainees. ``actors.name`` is where public officia
 
 Both checks prefilter whole columns with one regular expression in pyarrow (RE2), so only the few
 cells that might match are read in Python.
+
+``text_problems`` applies the same two checks to free text that is no table cell (the site's pages and
+templates), with a ``Vocabulary`` built once from the package (``Vocabulary.of_package``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import numpy as np
@@ -36,7 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..package import Package, PackageError
-from ..read import ParsedTable, true_where
+from ..read import ParsedTable, parse_table, true_where
 from ..report import Problem
 from .parallel import WORKERS
 
@@ -128,6 +131,27 @@ class Vocabulary:
                 words.update(NAME_LIKE.findall(name or ""))
         return cls(place_terms, tuple(n for n in names_en if n), frozenset(words))
 
+    @classmethod
+    def of_package(cls, package: Package) -> Vocabulary:
+        """The vocabulary of a package on disk, read from its ``places`` and ``actors`` tables (for text that
+        is not a table cell, such as the pages of the site; ``validate`` builds it from what it already read)."""
+        return cls.of({name: parse_table(name, package.data_path(name), package.table_schema(name))
+                       for name in ("places", "actors") if name in package.names})
+
+    @cached_property
+    def place_pattern(self) -> re.Pattern[str] | None:
+        """One side's names for places (longest first), as whole words; None when no place has two."""
+        if not self.place_terms:
+            return None
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(self.place_terms, key=len,
+                                                                                 reverse=True)) + r")(?!\w)")
+
+
+@cache
+def _term_patterns() -> tuple[re.Pattern[str], ...]:
+    """One compiled pattern per loaded term, in the order of ``loaded_terms()``."""
+    return tuple(re.compile(_word_pattern([t.pattern])) for t in loaded_terms())
+
 
 def _candidates(column: pa.Array, pattern: str) -> np.ndarray:
     """Positions of the cells that may match ``pattern`` (a superset; RE2 in pyarrow)."""
@@ -149,9 +173,8 @@ def voice_problems(package: Package, parsed: dict[str, ParsedTable],
     voices = field_voices(package)
     vocabulary = Vocabulary.of(parsed)
     terms = loaded_terms()
-    term_patterns = [re.compile(_word_pattern([t.pattern])) for t in terms]
-    place_pattern = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(vocabulary.place_terms,
-                                key=len, reverse=True)) + r")(?!\w)") if vocabulary.place_terms else None)
+    term_patterns = list(_term_patterns())
+    place_pattern = vocabulary.place_pattern
     neutral_prefilter = r"\b(?i:" + "|".join(
         [f"(?:{t.pattern})" for t in terms] + [re.escape(p) for p in vocabulary.place_terms]) + r")\b"
     prefilters = {"dataset": f"{NAME_PREFILTER}|{neutral_prefilter}"}
@@ -183,7 +206,7 @@ def voice_problems(package: Package, parsed: dict[str, ParsedTable],
     return problems
 
 
-def _neutral_problems(where: tuple[str, int, str], text: str, terms: tuple[LoadedTerm, ...],
+def _neutral_problems(where: tuple[str, int | None, str | None], text: str, terms: tuple[LoadedTerm, ...],
                       patterns: list[re.Pattern[str]], place_pattern: re.Pattern[str] | None,
                       vocabulary: Vocabulary) -> list[Problem]:
     masked = _masked(text, vocabulary.names_en)
@@ -203,7 +226,7 @@ def _neutral_problems(where: tuple[str, int, str], text: str, terms: tuple[Loade
     return problems
 
 
-def _name_problems(where: tuple[str, int, str], text: str, vocabulary: Vocabulary) -> list[Problem]:
+def _name_problems(where: tuple[str, int | None, str | None], text: str, vocabulary: Vocabulary) -> list[Problem]:
     problems = []
     for word in dict.fromkeys(NAME_LIKE.findall(text)):
         bare = word.rstrip("'’-").removesuffix("'s").removesuffix("’s")
@@ -212,4 +235,24 @@ def _name_problems(where: tuple[str, int, str], text: str, vocabulary: Vocabular
             problems.append(Problem(*where, "privacy",
                                     f"{bare!r} looks like a person's name; only public officials listed in actors "
                                     "(kind person) may be named (see PRIVACY.md)"))
+    return problems
+
+
+def text_problems(text: str, where: str, vocabulary: Vocabulary, voice: str = "dataset") -> list[Problem]:
+    """The checks of ``voice_problems`` on free text (a page of the site, a template), located at ``where``.
+
+    In the ``dataset`` voice: loaded terms outside quotes and one-sided place names (neutral-voice), and
+    surname-like words that name no listed actor or place (privacy). ``attributed`` and ``mirrored`` text
+    is checked for privacy only, ``code`` not at all. Build ``vocabulary`` once with
+    ``Vocabulary.of_package``.
+    """
+    if voice not in VOICES:
+        raise ValueError(f"unknown voice {voice!r}; choose one of {', '.join(VOICES)}")
+    location = (where, None, None)
+    problems: list[Problem] = []
+    if voice == "dataset":
+        problems += _neutral_problems(location, text, loaded_terms(), list(_term_patterns()),
+                                      vocabulary.place_pattern, vocabulary)
+    if voice != "code":
+        problems += _name_problems(location, text, vocabulary)
     return problems

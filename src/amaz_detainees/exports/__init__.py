@@ -47,4 +47,15 @@ def export(fmt: str, out: str | Path, path: str | Path | None = None) -> list[Pa
     return [staging.final(p) for p in written]
 
 
-__all__ = ["FORMATS", "ExportError", "derived_fields", "export"]
+def write_formats(source: ExportSource, formats: list[str], out: Path) -> dict[str, list[Path]]:
+    """Write an already validated package (``read_source``) in several formats, each into ``out/<format>``,
+    so a caller that needs them all (the website's downloads) validates and loads the package once."""
+    written = {}
+    for fmt in formats:
+        target = out / fmt
+        target.mkdir(parents=True, exist_ok=True)
+        written[fmt] = _writer(fmt)(source, target)
+    return written
+
+
+__all__ = ["FORMATS", "ExportError", "ExportSource", "derived_fields", "export", "read_source", "write_formats"]
