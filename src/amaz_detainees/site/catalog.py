@@ -71,6 +71,19 @@ def _licenses(descriptor: dict[str, Any]) -> list[str]:
     return [str(lic["path"]) for lic in descriptor.get("licenses", []) if isinstance(lic, dict) and lic.get("path")]
 
 
+def _described(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """What both documents say of the package: its description, version and licence(s)."""
+    out: dict[str, Any] = {}
+    if descriptor.get("description"):
+        out["description"] = " ".join(str(descriptor["description"]).split())
+    if descriptor.get("version"):
+        out["version"] = str(descriptor["version"])
+    licenses = _licenses(descriptor)
+    if licenses:
+        out["license"] = _one_or_many(licenses)
+    return out
+
+
 def _one_or_many(values: list[Any]) -> Any:
     return values[0] if len(values) == 1 else values
 
@@ -130,13 +143,7 @@ def dataset_jsonld(package: Package, downloads: list[Download], *, page_url: str
     document["name"] = _title(descriptor)
     if descriptor.get("name"):
         document["alternateName"] = str(descriptor["name"])
-    if descriptor.get("description"):
-        document["description"] = " ".join(str(descriptor["description"]).split())
-    if descriptor.get("version"):
-        document["version"] = str(descriptor["version"])
-    licenses = _licenses(descriptor)
-    if licenses:
-        document["license"] = _one_or_many(licenses)
+    document.update(_described(descriptor))
     creators = _creators(package)
     if creators:
         document["creator"] = _one_or_many(creators)
@@ -205,13 +212,7 @@ def croissant(package: Package, *, page_url: str | None = None) -> dict[str, Any
     descriptor = package.descriptor
     document: dict[str, Any] = {"@context": CROISSANT_CONTEXT, "@type": "sc:Dataset", "name": _title(descriptor),
                                 "conformsTo": CROISSANT_VERSION}
-    if descriptor.get("description"):
-        document["description"] = " ".join(str(descriptor["description"]).split())
-    if descriptor.get("version"):
-        document["version"] = str(descriptor["version"])
-    licenses = _licenses(descriptor)
-    if licenses:
-        document["license"] = _one_or_many(licenses)
+    document.update(_described(descriptor))
     url = page_url or descriptor.get("homepage")
     if url:
         document["url"] = str(url)
