@@ -199,8 +199,10 @@ class Pages:
             provisions = records(view[view["agreement_id"] == aid])
             for row in provisions:
                 row["events"] = [(e, self.event_page.get(e)) for e in (row["implemented_by"] or "").split()]
+            text_publisher = clean(self.publisher.get(a["text_source_id"])) if a["text_source_id"] else None
             yield Page(f"agreements/{aid}.html", "agreement.html", {
-                "title": a["agreement_title"], "a": a, "roles": role_rows, "accounts": account_rows,
+                "title": a["agreement_title"], "a": a, "text_publisher": text_publisher, "roles": role_rows,
+                "accounts": account_rows,
                 "provisions": provisions, "event_link": self.event_page.get(a["event_id"]) if a["event_id"] else None,
                 "cite": citation(self.cite("agreements", aid))})
 
