@@ -45,8 +45,9 @@ class SiteResult:
 def _environment() -> Any:
     try:
         import jinja2
+        import markdown_it  # noqa: F401  (the changelog page; imported here so a missing extra fails first)
     except ImportError as exc:
-        raise SiteError("the site needs Jinja2: pip install 'amaz-detainees[site]'") from exc
+        raise SiteError(f"the site needs {exc.name}: pip install 'amaz-detainees[site]'") from exc
     templates = resources.files(__package__ or "amaz_detainees.site").joinpath("templates")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
