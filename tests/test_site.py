@@ -102,6 +102,17 @@ def test_home_timeline_has_one_mark_per_release_and_the_json_ld_parses(site: Pat
     assert doc["@type"] == "Dataset" and doc["version"] == ad.__version__
 
 
+def test_the_package_lies_beside_croissant_byte_for_byte(site: Path) -> None:
+    from amaz_detainees.package import shipped
+
+    package = shipped()
+    refs = ["datapackage.json"] + [package.resource(n)[k] for n in package.names for k in ("path", "schema")]
+    for ref in refs:
+        assert (site / ref).read_bytes() == (package.root / ref).read_bytes(), ref
+    files = {f["contentUrl"] for f in json.loads((site / "croissant.json").read_text(encoding="utf-8"))["distribution"]}
+    assert all((site / f).is_file() for f in files) and len(files) == len(package.names)
+
+
 def test_downloads_are_listed_with_their_real_size_and_hash(site: Path) -> None:
     import hashlib
 

@@ -20,13 +20,13 @@ import pytest
 
 import amaz_detainees as ad
 from amaz_detainees.citation import read_cff
+from amaz_detainees.exports import read_source, write_format
 from amaz_detainees.package import open_package, shipped
 from amaz_detainees.site import (
     CROISSANT_CONTEXT,
     CROISSANT_VERSION,
     DATA_TYPES,
     Download,
-    copy_data_files,
     croissant,
     dataset_jsonld,
 )
@@ -44,7 +44,7 @@ MLCROISSANT_EXTRA_TERMS = {"samplingRate", "equivalentProperty"}
 
 def site_like(root: Path, document: dict[str, Any]) -> Path:
     """croissant.json and the package files it points at, laid out as in the site."""
-    copy_data_files(shipped(), root)
+    write_format(read_source(None), "csv", root)  # as the site build writes them
     path = root / "croissant.json"
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     return path
@@ -82,16 +82,6 @@ def test_croissant_describes_every_table_file_and_column() -> None:
             assert field["dataType"] == DATA_TYPES[spec.get("type", "string")]
             assert field["description"] == spec["description"]
             assert field["source"] == {"fileObject": {"@id": f"{name}.csv"}, "extract": {"column": spec["name"]}}
-
-
-def test_copy_data_files_puts_the_package_beside_croissant(tmp_path: Path) -> None:
-    package = shipped()
-    written = copy_data_files(package, tmp_path)
-    expected = {"datapackage.json"} | {package.resource(n)[k] for n in package.names for k in ("path", "schema")}
-    assert {p.relative_to(tmp_path).as_posix() for p in written} == expected
-    for ref in expected:
-        assert (tmp_path / ref).read_bytes() == (package.root / ref).read_bytes()
-    assert open_package(tmp_path).names == package.names
 
 
 def plain(value: Any) -> Any:

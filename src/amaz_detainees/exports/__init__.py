@@ -47,15 +47,11 @@ def export(fmt: str, out: str | Path, path: str | Path | None = None) -> list[Pa
     return [staging.final(p) for p in written]
 
 
-def write_formats(source: ExportSource, formats: list[str], out: Path) -> dict[str, list[Path]]:
-    """Write an already validated package (``read_source``) in several formats, each into ``out/<format>``,
-    so a caller that needs them all (the website's downloads) validates and loads the package once."""
-    written = {}
-    for fmt in formats:
-        target = out / fmt
-        target.mkdir(parents=True, exist_ok=True)
-        written[fmt] = _writer(fmt)(source, target)
-    return written
+def write_format(source: ExportSource, fmt: str, out: Path) -> list[Path]:
+    """Write an already validated package (``read_source``) as ``fmt`` straight into ``out``, so a caller that
+    needs several formats (the website's downloads) validates and loads the package once."""
+    out.mkdir(parents=True, exist_ok=True)
+    return _writer(fmt)(source, out)
 
 
-__all__ = ["FORMATS", "ExportError", "ExportSource", "derived_fields", "export", "read_source", "write_formats"]
+__all__ = ["FORMATS", "ExportError", "ExportSource", "derived_fields", "export", "read_source", "write_format"]

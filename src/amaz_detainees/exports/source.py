@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -34,7 +35,11 @@ class ExportSource:
 
     package: Package
     frames: dict[str, pd.DataFrame]
-    views: list[DerivedView] = field(default_factory=list)
+
+    @cached_property
+    def views(self) -> list[DerivedView]:
+        """The derived views, computed on first use (only the SQL exports and the site need them)."""
+        return derived_views(self.package)
 
     @property
     def name(self) -> str:
@@ -49,14 +54,16 @@ class ExportSource:
 
 def read_source(path: str | Path | None) -> ExportSource:
     """Validate the package (raising ``DataValidationError`` with every problem) and load its tables."""
-    from ..checks import validate
+    from ..checks import package_digest, remember, validate
 
     package = open_package(path)
+    digest = package_digest(package)
     report = validate(package.root, conformance=False)
     if not report.ok:
         raise DataValidationError(report)
+    remember(digest)  # it passed in full: the views' own loads of this package need not validate it again
     frames = {name: load(name, path=package.root, validate=False) for name in package.names}
-    return ExportSource(package, frames, derived_views(package))
+    return ExportSource(package, frames)
 
 
 def derived_views(package: Package) -> list[DerivedView]:

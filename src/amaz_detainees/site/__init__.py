@@ -8,8 +8,8 @@ Croissant), ``downloads`` writes the files offered for download, ``charts`` draw
 """
 
 from .build import SiteError, SiteResult, build_site
-from .catalog import CROISSANT_CONTEXT, CROISSANT_VERSION, DATA_TYPES, copy_data_files, croissant, dataset_jsonld
+from .catalog import CROISSANT_CONTEXT, CROISSANT_VERSION, DATA_TYPES, croissant, dataset_jsonld
 from .downloads import Download
 
 __all__ = ["CROISSANT_CONTEXT", "CROISSANT_VERSION", "DATA_TYPES", "Download", "SiteError", "SiteResult",
-           "build_site", "copy_data_files", "croissant", "dataset_jsonld"]
+           "build_site", "croissant", "dataset_jsonld"]

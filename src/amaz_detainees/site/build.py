@@ -19,11 +19,11 @@ import pandas as pd
 
 from ..checks import content_digest
 from ..citation import cite, cite_fact
-from ..exports import ExportSource, read_source
+from ..exports import ExportSource, read_source, write_format
 from ..loading import DataValidationError
 from ..views import agreements, claims, held_over_time, releases
 from . import charts
-from .catalog import copy_data_files, croissant, dataset_jsonld
+from .catalog import croissant, dataset_jsonld
 from .charts import missing
 from .downloads import write_downloads
 from .pages import Pages
@@ -82,7 +82,7 @@ def build_site(out: str | Path, path: str | Path | None = None) -> SiteResult:
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         downloads = write_downloads(source, target, Path(work))
-    copy_data_files(source.package, target)
+    write_format(source, "csv", target)  # datapackage.json, data/ and schemas/, which croissant.json names
     static = resources.files(__package__ or "amaz_detainees.site").joinpath("static")
     (target / "static").mkdir()
     for name in ("site.css", "site.js"):

@@ -3,7 +3,7 @@
 Both are built from the package the site is built from (its descriptor, Table Schemas and
 CITATION.cff), never typed by hand, and neither function writes anything: ``build`` writes them.
 ``croissant.json`` points at ``datapackage.json``, ``data/*.csv`` and ``schemas/*.json`` beside it,
-which ``copy_data_files`` puts into the site.
+which the site holds as the ``csv`` export (the package as it is).
 
 - JSON-LD: https://schema.org/Dataset (one ``DataDownload`` per download, with its sha256).
 - Croissant 1.0 (http://mlcommons.org/croissant/1.0): one ``cr:FileObject`` per table's CSV and one
@@ -13,12 +13,11 @@ which ``copy_data_files`` puts into the site.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..citation import cite, read_cff
-from ..package import DESCRIPTOR, Package
+from ..package import Package
 
 if TYPE_CHECKING:
     from .downloads import Download
@@ -205,7 +204,7 @@ def croissant(package: Package, *, page_url: str | None = None) -> dict[str, Any
     """Croissant 1.0 metadata for the package's tables, for ``croissant.json`` at the site root.
 
     Every ``contentUrl`` is the table's path in the package (``data/<table>.csv``), relative to the
-    site root, where ``copy_data_files`` puts the files. ``url`` is ``page_url`` (the site's home page)
+    site root, where the site build writes the package's files. ``url`` is ``page_url`` (the site's home page)
     when known, else the descriptor's ``homepage``; ``datePublished`` and ``dateModified`` are this
     version's release date (CITATION.cff ``date-released``).
     """
@@ -241,17 +240,3 @@ def croissant(package: Package, *, page_url: str | None = None) -> dict[str, Any
     document["distribution"] = distribution
     document["recordSet"] = record_sets
     return document
-
-
-def copy_data_files(package: Package, root: Path) -> list[Path]:
-    """Copy the package's ``datapackage.json``, table CSVs and Table Schemas into the site at ``root``, at the
-    same relative paths (what ``croissant.json`` points at); returns the files written."""
-    refs = [DESCRIPTOR] + [str(package.resource(name)[key]) for name in package.names for key in ("path", "schema")
-                           if isinstance(package.resource(name).get(key), str)]
-    written = []
-    for ref in dict.fromkeys(refs):
-        target = root / ref
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(package.root / ref, target)
-        written.append(target)
-    return written

@@ -7,14 +7,16 @@ once), so a download is exactly what ``amaz-detainees export`` would give.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..exports import ExportSource, write_formats
-from ..package import DESCRIPTOR
+from ..exports import ExportSource, write_format
 
 DIRECTORY = "downloads"
+SINGLE_FILE = ("sqlite", "duckdb", "xlsx")
+EXPORT_FORMAT = {"zip": "csv"}  # the Data Package download is the `csv` export (the package as it is), zipped
 # format -> (label, media type, what it is for)
 FORMATS: dict[str, tuple[str, str, str]] = {
     "zip": ("Data Package (zip)", "application/zip",
@@ -59,23 +61,21 @@ def _described(fmt: str, path: Path, root: Path) -> Download:
 
 
 def write_downloads(source: ExportSource, root: Path, work: Path) -> list[Download]:
-    """Write every download into ``root/downloads`` (``work`` is a scratch directory) and describe each."""
+    """Write every download into ``root/downloads`` (``work`` is a scratch directory) and describe each.
+
+    Formats that are one file (SQLite, DuckDB, Excel) are offered as that file; the others (the Data Package,
+    which is the ``csv`` export, Parquet and Stata) as a zip of their directory."""
     out = root / DIRECTORY
     out.mkdir(parents=True, exist_ok=True)
-    name = source.name
-    package_dir = work / name
-    package_dir.mkdir(parents=True)
-    for ref in [DESCRIPTOR] + [source.package.resource(t)[k] for t in source.package.names for k in ("path", "schema")]:
-        target = package_dir / ref
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes((source.package.root / ref).read_bytes())
-    files = {"zip": out / f"{name}-datapackage.zip"}
-    _zip_directory(package_dir, files["zip"])
-    written = write_formats(source, ["parquet", "sqlite", "duckdb", "xlsx", "dta"], work / "exports")
-    for fmt, directory in (("parquet", "parquet"), ("dta", "dta")):
-        files[fmt] = out / f"{name}-{fmt}.zip"
-        _zip_directory(written[directory][0].parent if fmt == "dta" else work / "exports" / "parquet", files[fmt])
-    for fmt, suffix in (("sqlite", "sqlite"), ("duckdb", "duckdb"), ("xlsx", "xlsx")):
-        files[fmt] = out / f"{name}.{suffix}"
-        files[fmt].write_bytes(written[fmt][0].read_bytes())
-    return [_described(fmt, files[fmt], root) for fmt in FORMATS]
+    downloads = []
+    for fmt in FORMATS:
+        directory = work / fmt
+        written = write_format(source, EXPORT_FORMAT.get(fmt, fmt), directory)
+        if fmt in SINGLE_FILE:
+            target = out / f"{source.name}.{fmt}"
+            shutil.copyfile(written[0], target)
+        else:
+            target = out / f"{source.name}-{'datapackage' if fmt == 'zip' else fmt}.zip"
+            _zip_directory(directory, target)
+        downloads.append(_described(fmt, target, root))
+    return downloads

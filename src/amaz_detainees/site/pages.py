@@ -130,12 +130,15 @@ class Pages:
                          "azerbaijan": value_range(r["to_azerbaijan_min"], r["to_azerbaijan_max"]),
                          "mediator_list": (r["mediators"] or "").split("; ") if r["mediators"] else [],
                          "agreement_list": [(a, titles[a]) for a in (r["agreement_ids"] or "").split()]})
-        options = {
-            "years": sorted({row["year"] for row in rows}),
-            "mediators": sorted({m for row in rows for m in row["mediator_list"]}),
-            "agreements": sorted({a for row in rows for a in row["agreement_list"]}),
-        }
-        return Page("releases/index.html", "releases.html", {"title": "Releases", "rows": rows, **options})
+        filters = [  # (control name, row attribute, label, (value, text) options)
+            ("year", "year", "Year", [(y, y) for y in sorted({row["year"] for row in rows})]),
+            ("direction", "direction", "Direction",
+             [("armenia", "to Armenia only"), ("azerbaijan", "to Azerbaijan only"), ("both", "both ways")]),
+            ("mediator", "mediators", "Mediator",
+             [(m, m) for m in sorted({m for row in rows for m in row["mediator_list"]})]),
+            ("agreement", "agreements", "Agreement", sorted({a for row in rows for a in row["agreement_list"]})),
+        ]
+        return Page("releases/index.html", "releases.html", {"title": "Releases", "rows": rows, "filters": filters})
 
     def release_pages(self) -> Iterator[Page]:
         c = self.views["claims"]
@@ -219,9 +222,11 @@ class Pages:
     # --- sources ----------------------------------------------------------------------------------
     def sources_index(self) -> Page:
         rows = records(self.t["sources"].sort_values(["publisher", "source_id"]))
-        options = {key: sorted({str(r[key]) for r in rows if r[key] is not None})
-                   for key in ("side", "publisher_type", "language", "check_status")}
-        return Page("sources/index.html", "sources.html", {"title": "Sources", "rows": rows, "options": options})
+        filters = [(key, key.replace("_", "-"), label,
+                    [(v, v.replace("_", " ")) for v in sorted({str(r[key]) for r in rows if r[key] is not None})])
+                   for key, label in (("side", "Side"), ("publisher_type", "Type"), ("language", "Language"),
+                                      ("check_status", "Re-check"))]
+        return Page("sources/index.html", "sources.html", {"title": "Sources", "rows": rows, "filters": filters})
 
     def _rows_by_source(self) -> dict[str, list[dict[str, Any]]]:
         """Source id -> every row of every table that names it, as (table, key, link, evidence) groups.
